@@ -1,0 +1,100 @@
+package io.ciphergram.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+
+/**
+ * Seals and opens the seed's chat messages: IV(16) || AES-128-CBC-PKCS#7(UTF-8 text), a fresh random IV
+ * each. Callers never choose an IV or a padding. {@code Cipher} instances are reused per thread (the JDK
+ * provider uses AES-NI).
+ */
+public final class ClassicMessageCipher {
+
+    public static final int IV_LENGTH = 16;
+    public static final int BLOCK = 16;
+
+    private static final ThreadLocal<Cipher> CBC = ThreadLocal.withInitial(() -> newCipher("AES/CBC/PKCS5Padding"));
+
+    private final SecureRandom random;
+
+    public ClassicMessageCipher(SecureRandom random) {
+        this.random = random;
+    }
+
+    /** The sealed size of a text of {@code plaintextBytes} UTF-8 bytes: IV plus the PKCS#7-padded blocks. */
+    public static int sealedLength(int plaintextBytes) {
+        return IV_LENGTH + (plaintextBytes / BLOCK + 1) * BLOCK;
+    }
+
+    public byte[] seal(SessionKey key, String text) {
+        byte[] iv = new byte[IV_LENGTH];
+        random.nextBytes(iv);
+        return seal(key, text.getBytes(StandardCharsets.UTF_8), iv);
+    }
+
+    public byte[] seal(SessionKey key, byte[] utf8Text) {
+        byte[] iv = new byte[IV_LENGTH];
+        random.nextBytes(iv);
+        return seal(key, utf8Text, iv);
+    }
+
+    /** Package-private: a fixed IV is only for reproducing test vectors. */
+    static byte[] seal(SessionKey key, byte[] plaintext, byte[] iv) {
+        try {
+            Cipher cipher = CBC.get();
+            cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(iv));
+            byte[] out = new byte[IV_LENGTH + cipher.getOutputSize(plaintext.length)];
+            System.arraycopy(iv, 0, out, 0, IV_LENGTH);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, out, IV_LENGTH);
+            if (IV_LENGTH + written != out.length) {
+                throw new IllegalStateException("unexpected CBC output size");
+            }
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-CBC encryption failed", e);
+        }
+    }
+
+    /**
+     * Opens IV || ciphertext into text. Wrong length, bad padding and invalid UTF-8 all end in the same
+     * {@link CryptoFailure}: the seed's CBC has no MAC, so distinguishable failures would be a padding oracle.
+     */
+    public String open(SessionKey key, byte[] sealed) throws CryptoFailure {
+        if (sealed.length < IV_LENGTH + BLOCK || sealed.length % BLOCK != 0) {
+            throw new CryptoFailure();
+        }
+        byte[] plaintext;
+        try {
+            Cipher cipher = CBC.get();
+            cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new IvParameterSpec(sealed, 0, IV_LENGTH));
+            plaintext = cipher.doFinal(sealed, IV_LENGTH, sealed.length - IV_LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new CryptoFailure();
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(plaintext));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new CryptoFailure();
+        }
+    }
+
+    static Cipher newCipher(String transformation) {
+        try {
+            return Cipher.getInstance(transformation);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + transformation, e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.ciphergram.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * RSA keys as the seed's clients exchange them: a fresh RSA-2048 pair per session, the public half sent as
+ * a PEM {@code PUBLIC KEY} block (SubjectPublicKeyInfo) with 64-character lines, LF line breaks and no
+ * trailing newline, which is what pycryptodome's {@code export_key()} writes.
+ */
+public final class RsaKeys {
+
+    public static final int CLIENT_KEY_BITS = 2048;
+    /** Larger keys cost the server more per handshake and no seed client makes them. */
+    public static final int MAX_ACCEPTED_BITS = 4096;
+
+    private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
+    private static final String END = "-----END PUBLIC KEY-----";
+
+    private RsaKeys() {
+    }
+
+    public static KeyPair generate(SecureRandom random) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(CLIENT_KEY_BITS, random);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA key generation unavailable", e);
+        }
+    }
+
+    public static String toPem(PublicKey key) {
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
+        return BEGIN + "\n" + body + "\n" + END;
+    }
+
+    /** Whether these bytes begin like a PEM public key block; decides how a datagram is read. */
+    public static boolean looksLikePem(byte[] bytes) {
+        byte[] begin = BEGIN.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length < begin.length) {
+            return false;
+        }
+        for (int i = 0; i < begin.length; i++) {
+            if (bytes[i] != begin[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Parses a PEM {@code PUBLIC KEY} block holding an RSA key of 2048 to 4096 bits.
+     *
+     * @throws IllegalArgumentException if it is anything else
+     */
+    public static RSAPublicKey fromPem(String pem) {
+        String text = pem.strip();
+        if (!text.startsWith(BEGIN) || !text.endsWith(END)) {
+            throw new IllegalArgumentException("not a PEM public key block");
+        }
+        String body = text.substring(BEGIN.length(), text.length() - END.length());
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(body);
+            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+            RSAPublicKey rsa = (RSAPublicKey) key;
+            int bits = rsa.getModulus().bitLength();
+            if (bits < CLIENT_KEY_BITS || bits > MAX_ACCEPTED_BITS) {
+                throw new IllegalArgumentException("RSA key size out of range");
+            }
+            return rsa;
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IllegalArgumentException("not an RSA public key", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.ciphergram.protocol;
+
+/**
+ * Why a datagram was dropped. Each is counted (metric {@code ciphergram_datagrams_dropped_total}); none is
+ * ever told to the sender, so all decryption failures look alike from outside.
+ */
+public enum DropReason {
+    /** Larger than the classic clients' 4096-byte receive buffer: no seed client sends one. */
+    OVERSIZE,
+    /** Not base64 where base64 was due. */
+    MALFORMED_BASE64,
+    /** Base64 of a PEM public key block that does not hold an acceptable RSA key. */
+    BAD_PUBLIC_KEY,
+    /** Did not decrypt: wrong length, bad padding, wrong key or not UTF-8, deliberately not told apart. */
+    UNDECRYPTABLE,
+    /** A username datagram that is not UTF-8 text. */
+    BAD_USERNAME,
+    /** Valid on its own but not in the session's current state (e.g. ACK without SYN). */
+    OUT_OF_STATE,
+    /** From an address with no session that is neither SYN nor a public key. */
+    UNKNOWN_PEER,
+    /** Over the session's flood-control rate. */
+    FLOODED
+}
