@@ -3,21 +3,22 @@ package io.ciphergram.protocol;
 /**
  * A token bucket: {@code perSecond} tokens a second up to {@code burst}. The server uses one per session
  * for flood control (before any crypto work); the console client uses the same to pace itself. A rate of
- * 0 disables the limit. Not thread-safe: each session's bucket is touched under that session's lock.
+ * 0 disables the limit. Credit is kept in integer nano-tokens so that refills do not drift. Not
+ * thread-safe: each session's bucket is touched under that session's lock.
  */
 public final class TokenBucket {
 
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long ONE = 1_000_000_000L;
 
     private final double perSecond;
-    private final double burst;
-    private double tokens;
+    private final long capacity;
+    private long credit;
     private long lastNanos;
 
     public TokenBucket(double perSecond, double burst, long nowNanos) {
         this.perSecond = perSecond;
-        this.burst = Math.max(1, burst);
-        this.tokens = this.burst;
+        this.capacity = (long) (Math.max(1, burst) * ONE);
+        this.credit = capacity;
         this.lastNanos = nowNanos;
     }
 
@@ -31,8 +32,8 @@ public final class TokenBucket {
             return true;
         }
         refill(nowNanos);
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (credit >= ONE) {
+            credit -= ONE;
             return true;
         }
         return false;
@@ -44,16 +45,14 @@ public final class TokenBucket {
             return 0;
         }
         refill(nowNanos);
-        if (tokens >= 1) {
-            return 0;
-        }
-        return (long) Math.ceil((1 - tokens) / perSecond * NANOS_PER_SECOND);
+        return credit >= ONE ? 0 : (long) Math.ceil((ONE - credit) / perSecond);
     }
 
     private void refill(long nowNanos) {
         long elapsed = nowNanos - lastNanos;
         if (elapsed > 0) {
-            tokens = Math.min(burst, tokens + elapsed * perSecond / NANOS_PER_SECOND);
+            double added = elapsed * perSecond;
+            credit = added >= capacity - credit ? capacity : credit + (long) added;
             lastNanos = nowNanos;
         }
     }

@@ -1,0 +1,43 @@
+package io.ciphergram.api;
+
+import jakarta.inject.Singleton;
+
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/** Binds the relay's counters to Micrometer; served at /q/metrics in Prometheus format. */
+@Singleton
+public class RelayMetrics implements MeterBinder {
+
+    private final Counters counters;
+    private final SessionRegistry sessions;
+
+    public RelayMetrics(Counters counters, SessionRegistry sessions) {
+        this.counters = counters;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ciphergram.datagrams.received", counters, Counters::receivedCount)
+                .description("Datagrams received on every transport").register(registry);
+        for (DropReason reason : DropReason.values()) {
+            FunctionCounter.builder("ciphergram.datagrams.dropped", counters, c -> c.droppedCount(reason))
+                    .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Datagrams dropped, by reason").register(registry);
+        }
+        FunctionCounter.builder("ciphergram.messages.relayed", counters, Counters::relayedCount)
+                .description("Chat messages delivered, counted once per recipient").register(registry);
+        FunctionCounter.builder("ciphergram.messages.refused", counters, Counters::refusedCount)
+                .description("Messages refused with an error notice to their sender").register(registry);
+        FunctionCounter.builder("ciphergram.datagrams.send.failed", counters, Counters::sendFailedCount)
+                .description("Datagrams the transport could not send").register(registry);
+        Gauge.builder("ciphergram.sessions", sessions, SessionRegistry::size)
+                .description("Live sessions (all states)").register(registry);
+    }
+}

@@ -1,0 +1,85 @@
+package io.ciphergram.relay;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The texts the relay itself sends, as encrypted text every client shows: notices start with "* " so the
+ * console client (and a person reading an old client) can tell them from messages.
+ */
+final class Notices {
+
+    static final String HELP = "* commands: /who lists who is online; /msg <name> <text> sends a private"
+            + " message; /quit leaves; /help shows this";
+
+    private Notices() {
+    }
+
+    static String joined(String name) {
+        return "* " + name + " joined";
+    }
+
+    static String left(String name) {
+        return "* " + name + " left";
+    }
+
+    static String welcome(String requested, String effective) {
+        String taken = effective.equals(requested) ? "" : " (" + requested + " is taken)";
+        return "* you are " + effective + taken + "; /help lists commands";
+    }
+
+    static String welcomeGuest(String name) {
+        return "* connected as " + name + "; /help lists commands";
+    }
+
+    static String tooLong(int bytes, int max) {
+        return "* message not sent: " + bytes + " bytes, at most " + max + " fit in one datagram";
+    }
+
+    static String noSuchUser(String name) {
+        return "* no such user: " + name;
+    }
+
+    static String unknownCommand(String command) {
+        return "* unknown command " + command + "; /help lists commands";
+    }
+
+    static String usage(String usage) {
+        return "* usage: " + usage;
+    }
+
+    static String flooded(double perSecond, double burst) {
+        return "* slow down: messages over " + fmt(perSecond) + "/s (burst " + fmt(burst) + ") are dropped";
+    }
+
+    static String privateMessage(String from, String text) {
+        return from + " (private): " + text;
+    }
+
+    static final String BYE = "* bye";
+
+    /**
+     * "* online (3): alice, bob, carol", split over as many notices as it takes for each to fit in
+     * {@code maxChars} characters (names are ASCII, so characters are bytes).
+     */
+    static List<String> online(List<String> names, int maxChars) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder("* online (" + names.size() + "):");
+        String separator = " ";
+        for (String name : names) {
+            if (line.length() + separator.length() + name.length() > maxChars) {
+                lines.add(line.toString());
+                line = new StringBuilder("*");
+                separator = " ";
+            }
+            line.append(separator).append(name);
+            separator = ", ";
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}
