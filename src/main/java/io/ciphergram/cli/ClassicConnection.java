@@ -132,6 +132,11 @@ public final class ClassicConnection implements Closeable {
         }
     }
 
+    /** Sends a datagram as it is, outside the protocol: for tests and diagnostics. */
+    public void sendRaw(byte[] datagram) throws IOException {
+        send(datagram);
+    }
+
     public void setReceiveTimeout(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
     }

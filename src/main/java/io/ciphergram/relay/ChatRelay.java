@@ -148,7 +148,7 @@ public class ChatRelay {
 
     private void onUsername(Session session, String requested) {
         String name = sessions.register(session, requested);
-        send(session, Notices.welcome(requested, name));
+        send(session, Notices.welcome(requested, SessionRegistry.sanitize(requested), name));
         broadcast(session, Notices.joined(name));
     }
 

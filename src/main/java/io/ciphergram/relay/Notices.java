@@ -23,9 +23,14 @@ final class Notices {
         return "* " + name + " left";
     }
 
-    static String welcome(String requested, String effective) {
-        String taken = effective.equals(requested) ? "" : " (" + requested + " is taken)";
-        return "* you are " + effective + taken + "; /help lists commands";
+    static String welcome(String requested, String valid, String effective) {
+        String why = "";
+        if (!valid.equals(requested)) {
+            why = " (names are 1-32 letters, digits, _ - .)";
+        } else if (!effective.equals(valid)) {
+            why = " (" + valid + " is taken)";
+        }
+        return "* you are " + effective + why + "; /help lists commands";
     }
 
     static String welcomeGuest(String name) {

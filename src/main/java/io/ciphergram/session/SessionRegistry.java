@@ -183,7 +183,8 @@ public class SessionRegistry {
         session.close();
     }
 
-    static String sanitize(String requested) {
+    /** The valid name closest to {@code requested}: invalid characters become '_', at most 32 kept. */
+    public static String sanitize(String requested) {
         StringBuilder sb = new StringBuilder();
         requested.codePoints().limit(MAX_NAME_LENGTH).forEach(cp -> {
             boolean ok = cp < 128 && (Character.isLetterOrDigit(cp) || cp == '_' || cp == '-' || cp == '.');

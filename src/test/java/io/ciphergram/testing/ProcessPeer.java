@@ -1,0 +1,90 @@
+package io.ciphergram.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A client in another process: lines to its stdin, its stdout and stderr collected line by line. */
+public final class ProcessPeer implements AutoCloseable {
+
+    private final Process process;
+    private final Writer stdin;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+
+    public ProcessPeer(List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        process = builder.start();
+        stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        collect(process.getInputStream(), stdout);
+        collect(process.getErrorStream(), stderr);
+    }
+
+    private static void collect(java.io.InputStream in, List<String> into) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    into.add(line);
+                }
+            } catch (IOException e) {
+                // process ended
+            }
+        }, "process-peer-reader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public void say(String line) throws IOException {
+        stdin.write(line + "\n");
+        stdin.flush();
+    }
+
+    /** Closes stdin: the client's end of input. */
+    public void endInput() throws IOException {
+        stdin.close();
+    }
+
+    public String awaitLine(Predicate<String> matching) {
+        return await().atMost(ClassicPeer.WAIT).until(() -> stdout.stream().filter(matching).findFirst().orElse(null),
+                line -> line != null);
+    }
+
+    public String awaitLine(String exact) {
+        return awaitLine(exact::equals);
+    }
+
+    public void awaitStderr(Predicate<String> matching) {
+        await().atMost(ClassicPeer.WAIT).until(() -> stderr.stream().anyMatch(matching));
+    }
+
+    public List<String> stdout() {
+        return new ArrayList<>(stdout);
+    }
+
+    public List<String> stderr() {
+        return new ArrayList<>(stderr);
+    }
+
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(ClassicPeer.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("process did not exit; stderr: " + stderr);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
