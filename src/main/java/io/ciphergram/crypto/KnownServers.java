@@ -74,10 +74,10 @@ public final class KnownServers {
         if (pinned.isEmpty()) {
             return check(hostPort, presented);
         }
+        String server = normalise(hostPort);
         if (!pinned.get().equals(presented)) {
             return Trust.MISMATCH;
         }
-        String server = normalise(hostPort);
         if (lookup(server).isEmpty()) {
             append(server, presented);
         }
