@@ -1,0 +1,69 @@
+package io.ciphergram.crypto;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.ciphergram.protocol.v2.V2Constants;
+
+/**
+ * The keys of one direction of a v2 session: an AES-128-GCM key and the 12-byte IV salt that is XORed
+ * with the sequence number to make each nonce (RFC 8446 section 5.3). Only {@link DirectionKeys} makes
+ * these and only {@link SequencedAead} uses them. The key itself remembers the highest sequence number
+ * sealed under it, so even two {@code SequencedAead}s made over one key cannot reuse a nonce.
+ */
+public final class TrafficKey {
+
+    private final String direction;
+    private final SecretKey key;
+    private final byte[] ivSalt;
+    private final AtomicLong lastSealed = new AtomicLong(-1);
+
+    TrafficKey(String direction, byte[] keyMaterial, byte[] ivSalt) {
+        if (keyMaterial.length != V2Constants.AEAD_KEY_LENGTH || ivSalt.length != V2Constants.AEAD_NONCE_LENGTH) {
+            throw new IllegalArgumentException("AES-128-GCM needs a 16-byte key and a 12-byte IV salt");
+        }
+        this.direction = direction;
+        this.key = new SecretKeySpec(keyMaterial, "AES");
+        this.ivSalt = ivSalt.clone();
+    }
+
+    SecretKey secretKey() {
+        return key;
+    }
+
+    byte[] ivSalt() {
+        return ivSalt;
+    }
+
+    /**
+     * Claims {@code seq} for sealing.
+     *
+     * @throws IllegalArgumentException if it is not greater than every sequence number claimed before
+     */
+    void claimForSealing(long seq) {
+        long last;
+        do {
+            last = lastSealed.get();
+            if (seq <= last) {
+                throw new IllegalArgumentException("sequence number " + seq + " not greater than " + last
+                        + ": a GCM nonce must never repeat");
+            }
+        } while (!lastSealed.compareAndSet(last, seq));
+    }
+
+    long lastSealed() {
+        return lastSealed.get();
+    }
+
+    /** Which way this key protects traffic, e.g. {@code client->server}; not secret. */
+    public String direction() {
+        return direction;
+    }
+
+    @Override
+    public String toString() {
+        return "TrafficKey[" + direction + ", AES-128-GCM, redacted]";
+    }
+}

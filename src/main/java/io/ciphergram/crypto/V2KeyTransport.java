@@ -1,0 +1,79 @@
+package io.ciphergram.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.Arrays;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
+import io.ciphergram.protocol.v2.V2Constants;
+
+/**
+ * Transports a v2 {@link SessionSecret} under RSA-OAEP with SHA-256 for both the label hash and MGF1, and
+ * an empty label: exactly WebCrypto's {@code {name: "RSA-OAEP", hash: "SHA-256"}}. The parameters are given
+ * explicitly because the JDK's {@code "RSA/ECB/OAEPWithSHA-256AndMGF1Padding"} keeps MGF1 on SHA-1 and so
+ * does not interoperate with browsers or with OpenSSL's {@code -pkeyopt rsa_mgf1_md:sha256}.
+ */
+public final class V2KeyTransport {
+
+    static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec(
+            "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+
+    private static final ThreadLocal<Cipher> RSA = ThreadLocal.withInitial(
+            () -> ClassicMessageCipher.newCipher("RSA/ECB/OAEPPadding"));
+
+    private V2KeyTransport() {
+    }
+
+    /**
+     * Encrypts {@code secret} to {@code recipient}; for a 2048-bit key the result is 256 bytes.
+     *
+     * @throws IllegalArgumentException if the key is not RSA of at least
+     *         {@link V2Constants#KEY_TRANSPORT_MIN_RSA_BITS} bits
+     */
+    public static byte[] wrap(PublicKey recipient, SessionSecret secret) {
+        if (!(recipient instanceof RSAKey rsa)
+                || rsa.getModulus().bitLength() < V2Constants.KEY_TRANSPORT_MIN_RSA_BITS) {
+            throw new IllegalArgumentException("v2 key transport needs an RSA key of at least "
+                    + V2Constants.KEY_TRANSPORT_MIN_RSA_BITS + " bits");
+        }
+        byte[] material = secret.encoded();
+        try {
+            Cipher cipher = RSA.get();
+            cipher.init(Cipher.ENCRYPT_MODE, recipient, OAEP_SHA256);
+            return cipher.doFinal(material);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot encrypt to this public key", e);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    /**
+     * Decrypts a wrapped session secret. A wrong key, wrong OAEP parameters, tampered bytes, a wrong length
+     * and a plaintext that is not 32 bytes all end in the same {@link CryptoFailure} (no Manger oracle).
+     */
+    public static SessionSecret unwrap(PrivateKey own, byte[] wrapped) throws CryptoFailure {
+        byte[] material;
+        try {
+            Cipher cipher = RSA.get();
+            cipher.init(Cipher.DECRYPT_MODE, own, OAEP_SHA256);
+            material = cipher.doFinal(wrapped);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new CryptoFailure();
+        }
+        try {
+            if (material.length != SessionSecret.LENGTH) {
+                throw new CryptoFailure();
+            }
+            return SessionSecret.of(material);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+}

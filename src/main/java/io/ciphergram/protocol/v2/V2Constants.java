@@ -1,0 +1,106 @@
+package io.ciphergram.protocol.v2;
+
+/**
+ * Every constant of the hardened v2 profile, each with the reason for its value, in one place (the way
+ * wireguard-go keeps {@code device/constants.go}). Names follow the specification or the implementation
+ * the value is borrowed from. Pure Java: the crypto building blocks read these too.
+ */
+public final class V2Constants {
+
+    private V2Constants() {
+    }
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    // ---- Key schedule (HKDF-SHA256, RFC 5869) -------------------------------------------------------
+
+    /** The secret the client generates and RSA-OAEP-wraps to the server: a full SHA-256 output of entropy. */
+    public static final int SESSION_SECRET_LENGTH = 32;
+
+    /** SHA-256 of the handshake transcript; used as the HKDF-Extract salt so keys bind to the handshake. */
+    public static final int TRANSCRIPT_HASH_LENGTH = 32;
+
+    /*
+     * HKDF-Expand labels, one per derived value and direction (TLS 1.3 derives "key" and "iv" per direction
+     * the same way, RFC 8446 section 7.3). Distinct labels make the four outputs independent; the version
+     * prefix keeps a future profile from ever deriving the same bytes.
+     */
+    public static final String LABEL_CLIENT_TO_SERVER_KEY = "ciphergram v2 c2s key";
+    public static final String LABEL_CLIENT_TO_SERVER_IV = "ciphergram v2 c2s iv";
+    public static final String LABEL_SERVER_TO_CLIENT_KEY = "ciphergram v2 s2c key";
+    public static final String LABEL_SERVER_TO_CLIENT_IV = "ciphergram v2 s2c iv";
+
+    // ---- Record protection (AES-128-GCM, NIST SP 800-38D) -------------------------------------------
+
+    /** AES-128, the same key size the seed's classic profile uses. */
+    public static final int AEAD_KEY_LENGTH = 16;
+
+    /** The 96-bit GCM nonce SP 800-38D recommends; built from the sequence number, never random. */
+    public static final int AEAD_NONCE_LENGTH = 12;
+
+    /** The full 128-bit GCM tag: truncated tags weaken forgery bounds (SP 800-38D appendix C). */
+    public static final int AEAD_TAG_LENGTH = 16;
+
+    /**
+     * Start a new handshake after this many records in one direction. TLS 1.3 allows 2^24.5 full-size
+     * records per AES-GCM key (RFC 8446 section 5.5); rekeying at 2^24 leaves room for the rekey itself.
+     */
+    public static final long REKEY_AFTER_MESSAGES = 1L << 24;
+
+    /**
+     * Refuse to seal or open past this sequence number: 2^24 + 2^22, still below RFC 8446's 2^24.5, so a
+     * peer that never completes the rekey cannot push one key past the AES-GCM confidentiality limit
+     * (the role wireguard-go's {@code RejectAfterMessages} plays).
+     */
+    public static final long REJECT_AFTER_MESSAGES = (1L << 24) + (1L << 22);
+
+    /** Start a new handshake after one hour on the same keys, however few records were sent. */
+    public static final long REKEY_AFTER_NANOS = 3_600L * NANOS_PER_SECOND;
+
+    // ---- Anti-replay (RFC 6479) ---------------------------------------------------------------------
+
+    /**
+     * Bits in the replay ring: 32 words of 64 bits. RFC 6479 keeps a ring of words and gives up one word
+     * of it as the window slides. DTLS 1.2 requires only 64 (RFC 6347 section 4.1.2.6) and IPsec's ESN
+     * guidance asks for much more on fast links; WireGuard uses 8192 bits (window 8128). We require a
+     * window of at least 1024 so that UDP reordering on a busy relay does not drop genuine messages.
+     */
+    public static final int REPLAY_RING_BITS = 2048;
+
+    /** The window a receiver guarantees: the ring less one word, as in RFC 6479 (2048 - 64 = 1984). */
+    public static final int REPLAY_WINDOW_SIZE = REPLAY_RING_BITS - Long.SIZE;
+
+    // ---- Handshake DoS defence (cookies as in WireGuard section 5.4.7 and DTLS, RFC 6347 4.2.1) -----
+
+    /**
+     * The cookie secret changes every two minutes (WireGuard's {@code CookieRefreshTime}); the previous
+     * secret is kept, so a cookie is honoured for at least 120 s and at most 240 s.
+     */
+    public static final long COOKIE_SECRET_LIFETIME_NANOS = 120L * NANOS_PER_SECOND;
+
+    /** HMAC-SHA256 truncated to 128 bits, WireGuard's cookie size: unforgeable within its lifetime. */
+    public static final int COOKIE_LENGTH = 16;
+
+    /** The per-epoch cookie secret: 256 bits, the HMAC-SHA256 output size (RFC 2104 section 3). */
+    public static final int COOKIE_SECRET_LENGTH = 32;
+
+    /** Handshake initiations accepted per source per second (wireguard-go {@code packetsPerSecond}). */
+    public static final int HANDSHAKE_PACKETS_PER_SECOND = 20;
+
+    /** Initiations a quiet source may send at once (wireguard-go {@code packetsBurstable}). */
+    public static final int HANDSHAKE_PACKETS_BURSTABLE = 5;
+
+    /**
+     * Sources the handshake rate limiter remembers. Caps its memory (each entry is ~150 bytes, so ~2.5 MB)
+     * under a spoofed-source flood; the least recently seen source is forgotten first.
+     */
+    public static final int HANDSHAKE_RATE_LIMITER_MAX_SOURCES = 16_384;
+
+    // ---- Key transport and server identity ----------------------------------------------------------
+
+    /** The smallest RSA key a client may ask the server to wrap a session secret to (NIST SP 800-57). */
+    public static final int KEY_TRANSPORT_MIN_RSA_BITS = 2048;
+
+    /** Where the console client keeps trust-on-first-use fingerprints, relative to the user's home. */
+    public static final String KNOWN_SERVERS_FILE = ".ciphergram/known_servers";
+}
