@@ -1,0 +1,26 @@
+package io.ciphergram.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The browser page built by Quinoa from src/main/webui is served at the root. */
+@QuarkusTest
+class WebPageTest {
+
+    @Test
+    void theBundledPageIsServedAtTheRoot() {
+        given().get("/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("<title>Ciphergram</title>"));
+        given().get("/status.js").then().statusCode(200).body(containsString("/q/health/ready"));
+    }
+
+    @Test
+    void readinessReportsTheBoundUdpPort() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("\"udp\"")).body(containsString("\"port\""));
+    }
+}
