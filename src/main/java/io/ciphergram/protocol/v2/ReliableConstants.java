@@ -99,6 +99,12 @@ public final class ReliableConstants {
     /** Ack at least every second in-order fragment (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
     public static final int ACK_EVERY_FRAGMENTS = 2;
 
+    /**
+     * Fragments sent after a fragment that must be acknowledged before it is deemed lost and retransmitted
+     * without waiting for its timer: RFC 5681's DupThresh, applied to selective acks as RFC 6675 does.
+     */
+    public static final int DUPLICATE_THRESHOLD = 3;
+
     /** Retransmissions of one fragment before the session is given up (Linux tcp_retries2 is 15). */
     public static final int MAX_RETRANSMISSIONS = 12;
     /** Longest a fragment may stay unacknowledged after its first transmission before the session is given up. */

@@ -9,7 +9,10 @@ import java.util.TreeMap;
 /**
  * The sending half of one direction's reliability: gives outgoing fragments consecutive sequence numbers,
  * keeps each until an Ack covers it (cumulatively or selectively), and says which are due again at a given
- * time (RTO per fragment, doubled per retransmission). Gives the session up when one fragment has been
+ * time: when its timer runs out (RTO, doubled per retransmission), or sooner when {@code duplicateThreshold}
+ * fragments sent after it have been acknowledged (fast retransmit, RFC 5681 §3.2 and RFC 6675 applied to
+ * selective acks; counting only fragments sent after its latest transmission means a retransmission is
+ * not itself declared lost by acks of data that was already in flight). Gives the session up when one fragment has been
  * retransmitted {@code maxRetransmissions} times without an ack, or stayed unacknowledged for
  * {@code giveUpNanos}. Pure and not thread-safe.
  *
@@ -47,6 +50,7 @@ public final class SendWindow {
     private final int window;
     private final int maxRetransmissions;
     private final long giveUpNanos;
+    private final int duplicateThreshold;
     private final TreeMap<Long, InFlight> unacknowledged = new TreeMap<>();
     private long nextSequence;
     private Failure failure;
@@ -55,23 +59,26 @@ public final class SendWindow {
 
     public SendWindow(RttEstimator rtt) {
         this(rtt, ReliableConstants.SEND_WINDOW, ReliableConstants.MAX_RETRANSMISSIONS,
-                ReliableConstants.GIVE_UP_AFTER_NANOS);
+                ReliableConstants.GIVE_UP_AFTER_NANOS, ReliableConstants.DUPLICATE_THRESHOLD);
     }
 
-    public SendWindow(RttEstimator rtt, int window, int maxRetransmissions, long giveUpNanos) {
-        if (window < 1 || maxRetransmissions < 0 || giveUpNanos <= 0) {
-            throw new IllegalArgumentException("window must be positive");
+    /** A {@code duplicateThreshold} above {@code window} turns fast retransmit off. */
+    public SendWindow(RttEstimator rtt, int window, int maxRetransmissions, long giveUpNanos, int duplicateThreshold) {
+        if (window < 1 || maxRetransmissions < 0 || giveUpNanos <= 0 || duplicateThreshold < 1) {
+            throw new IllegalArgumentException("window, give-up time and threshold must be positive");
         }
         this.rtt = rtt;
         this.window = window;
         this.maxRetransmissions = maxRetransmissions;
         this.giveUpNanos = giveUpNanos;
+        this.duplicateThreshold = duplicateThreshold;
     }
 
-    /** Only for tests of sequence exhaustion: starts numbering at {@code firstSequence}. */
-    SendWindow(RttEstimator rtt, int window, int maxRetransmissions, long giveUpNanos, long firstSequence) {
-        this(rtt, window, maxRetransmissions, giveUpNanos);
-        this.nextSequence = firstSequence;
+    /** Only for tests of sequence exhaustion: a default window that starts numbering at {@code firstSequence}. */
+    static SendWindow startingAt(long firstSequence, RttEstimator rtt) {
+        SendWindow window = new SendWindow(rtt);
+        window.nextSequence = firstSequence;
+        return window;
     }
 
     /** Whether {@link #send} may be called now: window not full and the session not given up. */
@@ -105,28 +112,46 @@ public final class SendWindow {
             invalidAcks++;
             return AckOutcome.INVALID;
         }
-        InFlight newestSampleable = null;
-        int acked = 0;
-        Iterator<InFlight> below = unacknowledged.headMap(ack.cumulative()).values().iterator();
-        while (below.hasNext()) {
-            InFlight f = below.next();
-            newestSampleable = sampleable(f, newestSampleable);
-            below.remove();
-            acked++;
-        }
+        List<InFlight> acked = new ArrayList<>();
+        removeInto(unacknowledged.headMap(ack.cumulative()).values().iterator(), acked);
         for (ReliableFrame.AckRange r : ranges) {
-            Iterator<InFlight> in = unacknowledged.subMap(r.first(), true, r.last(), true).values().iterator();
-            while (in.hasNext()) {
-                InFlight f = in.next();
-                newestSampleable = sampleable(f, newestSampleable);
-                in.remove();
-                acked++;
-            }
+            removeInto(unacknowledged.subMap(r.first(), true, r.last(), true).values().iterator(), acked);
+        }
+        if (acked.isEmpty()) {
+            return AckOutcome.NOTHING_NEW;
+        }
+        InFlight newestSampleable = null;
+        for (InFlight f : acked) {
+            newestSampleable = sampleable(f, newestSampleable);
         }
         if (newestSampleable != null) {
             rtt.sample(nowNanos - newestSampleable.lastSentNanos);
         }
-        return acked > 0 ? AckOutcome.PROGRESS : AckOutcome.NOTHING_NEW;
+        detectLoss(acked, nowNanos);
+        return AckOutcome.PROGRESS;
+    }
+
+    /** Fast retransmit: a fragment is lost once enough fragments sent after it are acknowledged. */
+    private void detectLoss(List<InFlight> acked, long nowNanos) {
+        for (InFlight f : unacknowledged.values()) {
+            for (InFlight a : acked) {
+                if (a.sentAfter(f)) {
+                    f.ackedSentAfter++;
+                }
+            }
+            if (f.ackedSentAfter >= duplicateThreshold) {
+                // RFC 8985 §6.2: allow a quarter round trip of reordering before calling it lost
+                long reorderWindow = rtt.srttNanos() + rtt.srttNanos() / 4;
+                f.deadlineNanos = Math.min(f.deadlineNanos, Math.max(nowNanos, f.lastSentNanos + reorderWindow));
+            }
+        }
+    }
+
+    private static void removeInto(Iterator<InFlight> covered, List<InFlight> acked) {
+        while (covered.hasNext()) {
+            acked.add(covered.next());
+            covered.remove();
+        }
     }
 
     /**
@@ -150,6 +175,7 @@ public final class SendWindow {
             }
             f.retransmissions++;
             f.lastSentNanos = nowNanos;
+            f.ackedSentAfter = 0;
             f.deadlineNanos = nowNanos + rtt.backedOffRtoNanos(f.retransmissions);
             retransmissionCount++;
             due.add(f.data);
@@ -225,12 +251,20 @@ public final class SendWindow {
         long lastSentNanos;
         long deadlineNanos;
         int retransmissions;
+        /** Fragments acknowledged that were sent after this one's latest transmission. */
+        int ackedSentAfter;
 
         InFlight(ReliableFrame.Data data, long sentNanos, long deadlineNanos) {
             this.data = data;
             this.firstSentNanos = sentNanos;
             this.lastSentNanos = sentNanos;
             this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Whether this fragment's latest transmission came after {@code other}'s (ties go by sequence). */
+        boolean sentAfter(InFlight other) {
+            return lastSentNanos > other.lastSentNanos
+                    || (lastSentNanos == other.lastSentNanos && data.sequence() > other.data.sequence());
         }
     }
 }

@@ -16,7 +16,7 @@ class ReliableSenderTest {
 
     private static ReliableSender sender(TokenBucket pacer, int window, int maxQueuedBytes) {
         RttEstimator rtt = new RttEstimator(1000 * MS, 200 * MS, 60_000 * MS, 1 * MS);
-        return new ReliableSender(new Fragmenter(), new SendWindow(rtt, window, 3, 60_000 * MS), pacer, maxQueuedBytes);
+        return new ReliableSender(new Fragmenter(), new SendWindow(rtt, window, 3, 60_000 * MS, 3), pacer, maxQueuedBytes);
     }
 
     private static ReliableSender unpaced(int window) {

@@ -28,7 +28,7 @@ class SendWindowTest {
     }
 
     private SendWindow windowOf(int size) {
-        return new SendWindow(rtt, size, 3, 120_000 * MS);
+        return new SendWindow(rtt, size, 3, 120_000 * MS, 3);
     }
 
     @Test
@@ -136,6 +136,61 @@ class SendWindowTest {
     }
 
     @Test
+    void fragmentIsRetransmittedBeforeItsTimerWhenThreeSentAfterItAreAcknowledged() {
+        SendWindow window = windowOf(8);
+        for (int i = 0; i < 5; i++) {
+            window.send(fragment(i), 0);
+        }
+
+        window.onAck(ack(0, new AckRange(1, 3)), 40 * MS); // RTT sample 40 ms
+
+        // lost once a quarter round trip of reordering has passed since it was sent: 1.25 × 40 ms
+        assertThat(window.nextTimeoutNanos()).isEqualTo(50 * MS).isLessThan(RTO);
+        assertThat(window.retransmissionsDue(50 * MS - 1)).isEmpty();
+        assertThat(window.retransmissionsDue(50 * MS)).extracting(ReliableFrame.Data::sequence).containsExactly(0L);
+    }
+
+    @Test
+    void fragmentAlreadyOlderThanTheReorderAllowanceIsRetransmittedAtOnce() {
+        SendWindow window = windowOf(8);
+        for (int i = 0; i < 5; i++) {
+            window.send(fragment(i), 0);
+        }
+        window.onAck(ack(0, new AckRange(1, 1)), 40 * MS);
+
+        window.onAck(ack(0, new AckRange(1, 3)), 90 * MS);
+
+        assertThat(window.retransmissionsDue(90 * MS)).extracting(ReliableFrame.Data::sequence).containsExactly(0L);
+    }
+
+    @Test
+    void twoLaterAcknowledgementsAreNotEnoughToDeclareALoss() {
+        SendWindow window = windowOf(8);
+        for (int i = 0; i < 4; i++) {
+            window.send(fragment(i), 0);
+        }
+
+        window.onAck(ack(0, new AckRange(1, 2)), 10 * MS);
+
+        assertThat(window.nextTimeoutNanos()).isEqualTo(RTO);
+    }
+
+    @Test
+    void acksOfFragmentsSentBeforeAFastRetransmissionDoNotDeclareItLostAgain() {
+        SendWindow window = windowOf(8);
+        for (int i = 0; i < 7; i++) {
+            window.send(fragment(i), 0);
+        }
+        window.onAck(ack(0, new AckRange(1, 3)), 40 * MS);
+        assertThat(window.retransmissionsDue(50 * MS)).hasSize(1);
+
+        window.onAck(ack(0, new AckRange(1, 6)), 60 * MS);
+
+        assertThat(window.nextTimeoutNanos()).isGreaterThan(60 * MS + ReliableConstants.MIN_RTO_NANOS);
+        assertThat(window.retransmissionCount()).isEqualTo(1);
+    }
+
+    @Test
     void eachRetransmissionWaitsTwiceAsLong() {
         SendWindow window = windowOf(8);
         window.send(fragment(0), 0);
@@ -192,7 +247,7 @@ class SendWindowTest {
 
     @Test
     void givesUpAfterTheMaximumRetransmissions() {
-        SendWindow window = new SendWindow(rtt, 8, 2, 3_600_000 * MS);
+        SendWindow window = new SendWindow(rtt, 8, 2, 3_600_000 * MS, 3);
         window.send(fragment(0), 0);
         assertThat(window.retransmissionsDue(RTO)).hasSize(1);
         assertThat(window.retransmissionsDue(3 * RTO)).hasSize(1);
@@ -210,7 +265,7 @@ class SendWindowTest {
 
     @Test
     void givesUpWhenAFragmentOutlivesTheDeadline() {
-        SendWindow window = new SendWindow(rtt, 8, 100, 2500 * MS);
+        SendWindow window = new SendWindow(rtt, 8, 100, 2500 * MS, 3);
         window.send(fragment(0), 0);
         window.retransmissionsDue(RTO);
         assertThat(window.nextTimeoutNanos()).as("the deadline comes before the next timer").isEqualTo(2500 * MS);
@@ -222,7 +277,7 @@ class SendWindowTest {
 
     @Test
     void runningOutOfSequenceNumbersGivesTheSessionUp() {
-        SendWindow window = new SendWindow(rtt, 8, 3, 60_000 * MS, ReliableConstants.MAX_SEQUENCE);
+        SendWindow window = SendWindow.startingAt(ReliableConstants.MAX_SEQUENCE, rtt);
         assertThat(window.send(fragment(0), 0).sequence()).isEqualTo(ReliableConstants.MAX_SEQUENCE);
         window.onAck(ack(ReliableConstants.MAX_SEQUENCE + 1), 5 * MS);
 
