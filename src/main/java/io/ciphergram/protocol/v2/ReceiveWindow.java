@@ -1,0 +1,161 @@
+package io.ciphergram.protocol.v2;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The receiving half of one direction's reliability: drops sequences already seen, buffers those that come
+ * early (up to {@code window} past the cumulative ack), releases fragments in sequence order exactly once,
+ * and decides what to acknowledge and when.
+ *
+ * <p>Ack timing follows RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an in-order fragment is acked after
+ * {@code delayedAckNanos} or with the {@code ackEvery}-th unacked one, whichever comes first; an out-of-order
+ * fragment, a duplicate (its ack may have been lost), one beyond the window, or one that fills a gap is acked
+ * at once so the sender learns of loss or progress without waiting. Pure and not thread-safe.
+ */
+public final class ReceiveWindow {
+
+    /** What became of one Data frame. */
+    public enum Outcome {
+        /** The next expected sequence: released, with any buffered ones it unblocked. */
+        IN_ORDER,
+        /** Ahead of a gap, within the window: buffered. */
+        OUT_OF_ORDER,
+        /** Already released or already buffered: dropped. */
+        DUPLICATE,
+        /** Too far ahead for the buffer: dropped (an honest sender never does this). */
+        BEYOND_WINDOW
+    }
+
+    /** The outcome and the fragments now released, in sequence order (empty unless {@link Outcome#IN_ORDER}). */
+    public record Receipt(Outcome outcome, List<ReliableFrame.Data> released) {
+    }
+
+    private final int window;
+    private final int maxAckRanges;
+    private final long delayedAckNanos;
+    private final int ackEvery;
+    private final TreeMap<Long, ReliableFrame.Data> early = new TreeMap<>();
+    private long cumulative;
+    private int unackedInOrder;
+    private long ackDueAtNanos = Long.MAX_VALUE;
+    private long duplicates;
+    private long beyondWindow;
+
+    public ReceiveWindow() {
+        this(ReliableConstants.RECEIVE_WINDOW, ReliableConstants.MAX_ACK_RANGES, ReliableConstants.DELAYED_ACK_NANOS,
+                ReliableConstants.ACK_EVERY_FRAGMENTS);
+    }
+
+    public ReceiveWindow(int window, int maxAckRanges, long delayedAckNanos, int ackEvery) {
+        if (window < 1 || maxAckRanges < 0 || delayedAckNanos < 0 || ackEvery < 1) {
+            throw new IllegalArgumentException("window and ackEvery must be positive");
+        }
+        this.window = window;
+        this.maxAckRanges = maxAckRanges;
+        this.delayedAckNanos = delayedAckNanos;
+        this.ackEvery = ackEvery;
+    }
+
+    public Receipt receive(ReliableFrame.Data data, long nowNanos) {
+        long sequence = data.sequence();
+        if (sequence < cumulative || early.containsKey(sequence)) {
+            duplicates++;
+            ackNow(nowNanos);
+            return new Receipt(Outcome.DUPLICATE, List.of());
+        }
+        if (sequence >= cumulative + window) {
+            beyondWindow++;
+            ackNow(nowNanos);
+            return new Receipt(Outcome.BEYOND_WINDOW, List.of());
+        }
+        if (sequence > cumulative) {
+            early.put(sequence, data);
+            ackNow(nowNanos);
+            return new Receipt(Outcome.OUT_OF_ORDER, List.of());
+        }
+        boolean fillsGap = !early.isEmpty();
+        List<ReliableFrame.Data> released = new ArrayList<>();
+        released.add(data);
+        cumulative++;
+        for (ReliableFrame.Data next = early.remove(cumulative); next != null; next = early.remove(cumulative)) {
+            released.add(next);
+            cumulative++;
+        }
+        unackedInOrder++;
+        if (fillsGap || unackedInOrder >= ackEvery) {
+            ackNow(nowNanos);
+        } else {
+            ackDueAtNanos = Math.min(ackDueAtNanos, nowNanos + delayedAckNanos);
+        }
+        return new Receipt(Outcome.IN_ORDER, released);
+    }
+
+    /** When an Ack is due; MAX_VALUE when none is. */
+    public long ackDueAtNanos() {
+        return ackDueAtNanos;
+    }
+
+    /** The Ack to send if one is due at {@code nowNanos}; taking it resets the ack timer. */
+    public Optional<ReliableFrame.Ack> pollAck(long nowNanos) {
+        if (nowNanos < ackDueAtNanos) {
+            return Optional.empty();
+        }
+        ackDueAtNanos = Long.MAX_VALUE;
+        unackedInOrder = 0;
+        return Optional.of(currentAck());
+    }
+
+    /**
+     * What this side has received: the cumulative ack and the buffered sequences as ranges, lowest first, at
+     * most {@code maxAckRanges} of them (the lowest are the ones the sender most needs to hear about).
+     */
+    public ReliableFrame.Ack currentAck() {
+        List<ReliableFrame.AckRange> ranges = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        for (Map.Entry<Long, ReliableFrame.Data> e : early.entrySet()) {
+            long s = e.getKey();
+            if (first >= 0 && s == last + 1) {
+                last = s;
+                continue;
+            }
+            if (first >= 0) {
+                ranges.add(new ReliableFrame.AckRange(first, last));
+                if (ranges.size() == maxAckRanges) {
+                    return new ReliableFrame.Ack(cumulative, ranges);
+                }
+            }
+            first = s;
+            last = s;
+        }
+        if (first >= 0 && ranges.size() < maxAckRanges) {
+            ranges.add(new ReliableFrame.AckRange(first, last));
+        }
+        return new ReliableFrame.Ack(cumulative, ranges);
+    }
+
+    /** The next sequence expected: every one below it has been released. */
+    public long cumulative() {
+        return cumulative;
+    }
+
+    public int bufferedCount() {
+        return early.size();
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long beyondWindow() {
+        return beyondWindow;
+    }
+
+    private void ackNow(long nowNanos) {
+        ackDueAtNanos = Math.min(ackDueAtNanos, nowNanos);
+    }
+}

@@ -1,0 +1,118 @@
+package io.ciphergram.protocol.v2;
+
+/**
+ * The numbers of the v2 reliable layer, each with the reason it has the value it has. Sizes are bytes,
+ * times are nanoseconds, counts are fragments (one fragment = one reliable sequence number = one datagram).
+ *
+ * <p>Datagram budget (every v2 datagram, either direction):
+ * <pre>
+ *   1200  MAX_DATAGRAM
+ *   = 32  TRANSPORT_HEADER_BUDGET   encrypted-datagram layer header (type, receiver index, nonce counter, spare)
+ *   + 16  AEAD_TAG                  authentication tag of the sealed datagram
+ *   + 16  DATA_HEADER_BUDGET        reliable Data header (15 bytes used, 1 spare)
+ *   + 1136 MAX_FRAGMENT_PAYLOAD     message bytes per fragment
+ * </pre>
+ */
+public final class ReliableConstants {
+
+    /**
+     * Largest UDP payload either side sends. IPv6 guarantees a 1280-byte MTU; minus the 40-byte IPv6 and
+     * 8-byte UDP headers leaves 1232, and 1200 keeps a margin for tunnels (the same choice as QUIC, RFC 9000
+     * §14). Datagrams this small are never IP-fragmented, so one lost IP packet loses one fragment only.
+     */
+    public static final int MAX_DATAGRAM = 1200;
+    /** Tag of the AEAD that seals each datagram (AES-GCM and ChaCha20-Poly1305 both use 16). */
+    public static final int AEAD_TAG = 16;
+    /**
+     * What the encrypted datagram layer may spend on its own cleartext header. WireGuard's transport header
+     * is 16 bytes (type 4, receiver 4, counter 8); 32 leaves room for a version, flags and a longer nonce.
+     */
+    public static final int TRANSPORT_HEADER_BUDGET = 32;
+    /** Largest reliable-layer frame: what is left of a datagram for the sealed plaintext. */
+    public static final int MAX_RELIABLE_FRAME = MAX_DATAGRAM - TRANSPORT_HEADER_BUDGET - AEAD_TAG;
+    /** Bytes the Data header uses on the wire: type 1, sequence 4, message id 4, index 2, count 2, length 2. */
+    public static final int DATA_HEADER = 15;
+    /** Bytes budgeted for the Data header: {@link #DATA_HEADER} plus one spare for a later flags byte. */
+    public static final int DATA_HEADER_BUDGET = 16;
+    /** Message bytes per fragment; every fragment but a message's last carries exactly this many. */
+    public static final int MAX_FRAGMENT_PAYLOAD = MAX_RELIABLE_FRAME - DATA_HEADER_BUDGET;
+
+    /** Longest chat message, in UTF-8 bytes (64 KiB, from the product issue). */
+    public static final int MAX_MESSAGE = 65_536;
+    /** Most fragments a message of {@link #MAX_MESSAGE} bytes needs: 58. */
+    public static final int MAX_FRAGMENTS = (MAX_MESSAGE + MAX_FRAGMENT_PAYLOAD - 1) / MAX_FRAGMENT_PAYLOAD;
+
+    /**
+     * Bytes a session may hold in incomplete messages. Twice {@link #MAX_MESSAGE}: an honest sender has at
+     * most one incomplete message at the receiver (fragments arrive in sequence order), so the second 64 KiB
+     * is slack, and a peer that interleaves messages cannot make a session hold more.
+     */
+    public static final int MAX_REASSEMBLY_BYTES = 2 * MAX_MESSAGE;
+    /** Incomplete messages a session may hold at once, so empty-ish fragments cannot grow the map instead. */
+    public static final int MAX_INCOMPLETE_MESSAGES = 8;
+
+    /**
+     * Sequence numbers a sender may have outstanding, counted from its oldest unacknowledged one (not the
+     * number unacknowledged: the receiver's window is anchored at its cumulative ack). 64 fragments hold a
+     * whole {@link #MAX_MESSAGE} message (58) in flight; 64 × 1136 B per 100 ms RTT is about 700 KB/s.
+     */
+    public static final int SEND_WINDOW = 64;
+    /**
+     * Sequence numbers a receiver buffers beyond its cumulative ack. At least {@link #SEND_WINDOW}, so an
+     * honest sender never overruns it; bounds reorder memory to 64 × 1136 B ≈ 71 KiB per session.
+     */
+    public static final int RECEIVE_WINDOW = 64;
+    /**
+     * Selective ranges in one Ack. Half of {@link #RECEIVE_WINDOW} is the most a window can fragment into
+     * (every other sequence missing), so an Ack always describes the whole window: 6 + 32 × 4 = 134 bytes.
+     */
+    public static final int MAX_ACK_RANGES = RECEIVE_WINDOW / 2;
+    /**
+     * Largest sequence number. Sequences are unsigned 32-bit on the wire; the top value is kept free so that
+     * the cumulative ack after the last sequence (next expected = MAX_SEQUENCE + 1) still fits. A session that
+     * runs out (4 billion fragments, 4.8 TB) must be re-keyed as a new session; the sender reports failure.
+     */
+    public static final long MAX_SEQUENCE = 0xFFFF_FFFEL;
+    /** Largest message id (unsigned 32-bit on the wire). */
+    public static final long MAX_MESSAGE_ID = 0xFFFF_FFFFL;
+
+    private static final long MILLIS = 1_000_000L;
+    private static final long SECONDS = 1_000_000_000L;
+
+    /** RFC 6298 §2.1: RTO before any RTT sample. */
+    public static final long INITIAL_RTO_NANOS = 1 * SECONDS;
+    /**
+     * Lower clamp on the RTO. RFC 6298 §2.4 says 1 s; like Linux (TCP_RTO_MIN) we use 200 ms, because chat
+     * round trips are tens of milliseconds and a lost fragment should not stall a conversation a second.
+     */
+    public static final long MIN_RTO_NANOS = 200 * MILLIS;
+    /** Upper clamp on the RTO, backoff included (RFC 6298 §2.5: at least 60 s). */
+    public static final long MAX_RTO_NANOS = 60 * SECONDS;
+    /** RFC 6298 G, the clock granularity term of RTO = SRTT + max(G, 4·RTTVAR). */
+    public static final long CLOCK_GRANULARITY_NANOS = 1 * MILLIS;
+
+    /**
+     * Longest an in-order fragment waits for its ack (RFC 1122 §4.2.3.2 delays ACKs; QUIC's default
+     * max_ack_delay is 25 ms). Out-of-order and duplicate fragments are acked at once.
+     */
+    public static final long DELAYED_ACK_NANOS = 25 * MILLIS;
+    /** Ack at least every second in-order fragment (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+    public static final int ACK_EVERY_FRAGMENTS = 2;
+
+    /**
+     * Fragments sent after a fragment that must be acknowledged before it is deemed lost and retransmitted
+     * without waiting for its timer: RFC 5681's DupThresh, applied to selective acks as RFC 6675 does.
+     */
+    public static final int DUPLICATE_THRESHOLD = 3;
+
+    /** Retransmissions of one fragment before the session is given up (Linux tcp_retries2 is 15). */
+    public static final int MAX_RETRANSMISSIONS = 12;
+    /** Longest a fragment may stay unacknowledged after its first transmission before the session is given up. */
+    public static final long GIVE_UP_AFTER_NANOS = 60 * SECONDS;
+
+    /** Message bytes a sender queues ahead of its window before it refuses more (backpressure to the caller). */
+    public static final int MAX_SEND_QUEUE_BYTES = 16 * MAX_MESSAGE;
+
+    private ReliableConstants() {
+    }
+}

@@ -1,0 +1,118 @@
+package io.ciphergram.protocol.v2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.v2.ReliableFrame.Ack;
+import io.ciphergram.protocol.v2.ReliableFrame.Data;
+
+class ReliableSenderTest {
+
+    private static final long MS = 1_000_000L;
+
+    private static ReliableSender sender(TokenBucket pacer, int window, int maxQueuedBytes) {
+        RttEstimator rtt = new RttEstimator(1000 * MS, 200 * MS, 60_000 * MS, 1 * MS);
+        return new ReliableSender(new Fragmenter(), new SendWindow(rtt, window, 3, 60_000 * MS, 3), pacer, maxQueuedBytes);
+    }
+
+    private static ReliableSender unpaced(int window) {
+        return sender(new TokenBucket(0, 1, 0), window, 1 << 20);
+    }
+
+    @Test
+    void newMessagesArePacedToTheStatedRateAfterTheBurst() {
+        ReliableSender sender = sender(new TokenBucket(10, 3, 0), 64, 1 << 20);
+        for (int i = 0; i < 5; i++) {
+            sender.offer(new byte[] {(byte) i});
+        }
+
+        assertThat(sender.poll(0)).as("the burst goes at once").hasSize(3);
+        assertThat(sender.poll(50 * MS)).isEmpty();
+        assertThat(sender.nextWakeNanos(50 * MS)).isEqualTo(100 * MS);
+        assertThat(sender.poll(100 * MS)).hasSize(1);
+        assertThat(sender.poll(150 * MS)).isEmpty();
+        assertThat(sender.poll(200 * MS)).hasSize(1);
+    }
+
+    @Test
+    void aMultiFragmentMessageCostsOneToken() {
+        ReliableSender sender = sender(new TokenBucket(1, 1, 0), 64, 1 << 20);
+        sender.offer(new byte[3 * ReliableConstants.MAX_FRAGMENT_PAYLOAD]);
+        sender.offer(new byte[1]);
+
+        List<Data> sent = sender.poll(0);
+
+        assertThat(sent).extracting(Data::messageId).containsExactly(0L, 0L, 0L);
+        assertThat(sender.nextWakeNanos(0)).isEqualTo(1000 * MS);
+    }
+
+    @Test
+    void newFragmentsWaitForRoomInTheWindow() {
+        ReliableSender sender = unpaced(2);
+        sender.offer(new byte[] {1});
+        sender.offer(new byte[] {2});
+        sender.offer(new byte[] {3});
+
+        assertThat(sender.poll(0)).extracting(Data::sequence).containsExactly(0L, 1L);
+        assertThat(sender.poll(10 * MS)).isEmpty();
+        sender.onAck(new Ack(1, List.of()), 20 * MS);
+
+        assertThat(sender.poll(20 * MS)).extracting(Data::sequence).containsExactly(2L);
+    }
+
+    @Test
+    void retransmissionsAreSentAlongsideNewFragments() {
+        ReliableSender sender = unpaced(8);
+        sender.offer(new byte[] {1});
+        sender.poll(0);
+        sender.offer(new byte[] {2});
+
+        assertThat(sender.poll(1000 * MS)).extracting(Data::sequence).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void allAcknowledgedOnlyOnceEveryOfferedMessageIsAcked() {
+        ReliableSender sender = unpaced(1);
+        assertThat(sender.allAcknowledged()).as("nothing offered yet").isTrue();
+        sender.offer(new byte[] {1});
+        sender.offer(new byte[] {2});
+        assertThat(sender.allAcknowledged()).as("queued, not sent").isFalse();
+
+        sender.poll(0);
+        sender.onAck(new Ack(1, List.of()), 10 * MS);
+        assertThat(sender.allAcknowledged()).as("second still queued behind the window").isFalse();
+        sender.poll(10 * MS);
+        sender.onAck(new Ack(2, List.of()), 20 * MS);
+
+        assertThat(sender.allAcknowledged()).isTrue();
+        assertThat(sender.nextWakeNanos(20 * MS)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void offerIsRefusedWhileTheQueueIsFull() {
+        ReliableSender sender = sender(new TokenBucket(0, 1, 0), 64, 10);
+
+        assertThat(sender.offer(new byte[8])).hasValue(0L);
+        assertThat(sender.offer(new byte[8])).isEmpty();
+        sender.poll(0);
+        assertThat(sender.offer(new byte[8])).hasValue(1L);
+    }
+
+    @Test
+    void givingUpIsReportedAndNeverLooksLikeSuccess() {
+        ReliableSender sender = unpaced(8);
+        sender.offer(new byte[] {1});
+        long now = 0;
+        for (int i = 0; i < 10 && sender.failure().isEmpty(); i++) {
+            sender.poll(now);
+            now = sender.nextWakeNanos(now);
+        }
+
+        assertThat(sender.failure()).map(SendWindow.Failure::cause).hasValue(SendWindow.FailureCause.MAX_RETRANSMISSIONS);
+        assertThat(sender.allAcknowledged()).isFalse();
+    }
+}
