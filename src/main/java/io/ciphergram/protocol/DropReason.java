@@ -20,5 +20,17 @@ public enum DropReason {
     /** From an address with no session that is neither SYN nor a public key. */
     UNKNOWN_PEER,
     /** Over the session's flood-control rate. */
-    FLOODED
+    FLOODED,
+    /** v2: a datagram that starts FF 02 but is not a well-formed frame. */
+    MALFORMED_FRAME,
+    /** v2: a handshake datagram over the per-source handshake rate. */
+    HANDSHAKE_RATE_LIMITED,
+    /** v2: a KeyOffer whose cookie is missing, expired, or made for another address. */
+    BAD_COOKIE,
+    /** v2: a Data frame for no live session of that peer (unknown or expired session id). */
+    UNKNOWN_SESSION,
+    /** v2: a Data frame that failed AEAD authentication (tampered, wrong key, forged). */
+    AUTH_FAILED,
+    /** v2: a Data frame whose sequence number was already seen or is too old for the replay window. */
+    REPLAYED
 }

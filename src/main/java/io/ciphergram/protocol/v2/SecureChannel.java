@@ -1,0 +1,259 @@
+package io.ciphergram.protocol.v2;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.ciphergram.crypto.CryptoFailure;
+import io.ciphergram.crypto.DirectionKeys;
+import io.ciphergram.crypto.SequencedAead;
+import io.ciphergram.crypto.SessionSecret;
+import io.ciphergram.crypto.TrafficKey;
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.TokenBucket;
+
+/**
+ * One end of an established v2 session, the same code on the client and the server: AEAD record
+ * protection with sequence-number nonces, the anti-replay window, key updates, and the reliable ordered
+ * message layer inside. Bytes in ({@link #open}), bytes out ({@link #poll}); time is passed in. Pure and
+ * not thread-safe: the owner serialises calls (the server under the session's lock).
+ *
+ * <p>Inside each Data frame's ciphertext is one inner frame: a reliable Data fragment ({@code 01}), an
+ * Ack ({@code 02}), a keepalive Ping ({@code 10}) or a Close ({@code 11}).
+ *
+ * <p>Key updates: after {@code rekeyAfterMessages} records or {@code rekeyAfterNanos} on one key, the
+ * sender moves to the next key generation and flips the header's key phase; generation {@code g} keys
+ * are derived from the session secret with the transcript hash of generation {@code g - 1} hashed with
+ * {@code g} as salt. Sequence numbers and the replay window restart with each generation, so no key ever
+ * nears the AES-GCM limits; the receiver follows when a record under the next phase authenticates.
+ */
+public final class SecureChannel {
+
+    public static final byte PING = 0x10;
+    public static final byte CLOSE = 0x11;
+
+    public enum Role { CLIENT, SERVER }
+
+    /** What one inbound datagram produced. */
+    public record Inbound(List<byte[]> messages, boolean closed) {
+    }
+
+    private final Role role;
+    private final long sessionId;
+    private final SessionSecret secret;
+    private final ReliableSender sender;
+    private final ReliableReceiver receiver = new ReliableReceiver();
+    private final long rekeyAfterMessages;
+    private final long rekeyAfterNanos;
+    private final long keepaliveNanos;
+
+    private byte[] generationSalt;
+    private int sendGeneration;
+    private SequencedAead sealer;
+    private long sendSequence;
+    private long sendGenerationStartNanos;
+
+    private int receiveGeneration;
+    private byte[] receiveSalt;
+    private SequencedAead opener;
+    private ReplayWindow replay = new ReplayWindow();
+
+    private long lastSentNanos;
+    private long lastReceivedNanos;
+    private boolean closed;
+
+    /**
+     * @param transcriptHash SHA-256 of the handshake ({@link V2Codec#transcriptHash})
+     * @param pacer paces new messages (the client paces to the server's stated limits; the server does not)
+     */
+    public SecureChannel(Role role, long sessionId, SessionSecret secret, byte[] transcriptHash, TokenBucket pacer,
+            long keepaliveNanos, long rekeyAfterMessages, long rekeyAfterNanos, long nowNanos) {
+        this.role = role;
+        this.sessionId = sessionId;
+        this.secret = secret;
+        this.sender = new ReliableSender(pacer);
+        this.keepaliveNanos = keepaliveNanos;
+        this.rekeyAfterMessages = rekeyAfterMessages;
+        this.rekeyAfterNanos = rekeyAfterNanos;
+        this.generationSalt = transcriptHash.clone();
+        this.receiveSalt = transcriptHash.clone();
+        DirectionKeys keys = DirectionKeys.derive(secret, transcriptHash);
+        this.sealer = new SequencedAead(outbound(keys));
+        this.opener = new SequencedAead(inbound(keys));
+        this.sendGenerationStartNanos = nowNanos;
+        this.lastSentNanos = nowNanos;
+        this.lastReceivedNanos = nowNanos;
+    }
+
+    public long sessionId() {
+        return sessionId;
+    }
+
+    /** Queues a message (UTF-8 text, up to 64 KiB) for reliable, ordered delivery. False if the queue is full. */
+    public boolean offer(byte[] message) {
+        if (message.length > ReliableConstants.MAX_MESSAGE) {
+            throw new IllegalArgumentException("a v2 message is at most " + ReliableConstants.MAX_MESSAGE + " bytes");
+        }
+        return sender.offer(message).isPresent();
+    }
+
+    /**
+     * Authenticates and processes one Data frame.
+     *
+     * @throws FrameException (never for a valid, fresh record) with the reason to count it under
+     */
+    public Inbound open(V2Frame.Data frame, long nowNanos) throws FrameException {
+        if (frame.sessionId() != sessionId) {
+            throw new FrameException(DropReason.UNKNOWN_SESSION);
+        }
+        boolean nextGeneration = frame.keyPhase() == ((receiveGeneration + 1) & 0xFF);
+        if (!nextGeneration && frame.keyPhase() != (receiveGeneration & 0xFF)) {
+            throw new FrameException(DropReason.REPLAYED);
+        }
+        byte[] nextSalt = nextGeneration ? nextSalt(receiveSalt, receiveGeneration + 1) : null;
+        SequencedAead aead = nextGeneration ? new SequencedAead(inbound(DirectionKeys.derive(secret, nextSalt))) : opener;
+        ReplayWindow window = nextGeneration ? new ReplayWindow() : replay;
+        if (!window.wouldAccept(frame.sequence())) {
+            throw new FrameException(DropReason.REPLAYED);
+        }
+        byte[] inner;
+        try {
+            inner = aead.open(frame.sequence(),
+                    V2Codec.dataHeader(frame.sessionId(), frame.keyPhase(), frame.sequence()), frame.ciphertext());
+        } catch (CryptoFailure e) {
+            throw new FrameException(DropReason.AUTH_FAILED);
+        }
+        if (!window.markSeen(frame.sequence())) {
+            throw new FrameException(DropReason.REPLAYED);
+        }
+        if (nextGeneration) {
+            receiveGeneration++;
+            receiveSalt = nextSalt;
+            opener = aead;
+            replay = window;
+        }
+        lastReceivedNanos = nowNanos;
+        return deliver(inner, nowNanos);
+    }
+
+    private Inbound deliver(byte[] inner, long nowNanos) throws FrameException {
+        if (inner.length == 0) {
+            throw new FrameException(DropReason.MALFORMED_FRAME);
+        }
+        if (inner[0] == PING && inner.length == 1) {
+            return new Inbound(List.of(), false);
+        }
+        if (inner[0] == CLOSE && inner.length == 1) {
+            closed = true;
+            return new Inbound(List.of(), true);
+        }
+        ReliableFrame frame;
+        try {
+            frame = ReliableCodec.decode(inner);
+        } catch (MalformedFrameException e) {
+            throw new FrameException(DropReason.MALFORMED_FRAME);
+        }
+        if (frame instanceof ReliableFrame.Ack ack) {
+            sender.onAck(ack, nowNanos);
+            return new Inbound(List.of(), false);
+        }
+        return new Inbound(receiver.onData((ReliableFrame.Data) frame, nowNanos), false);
+    }
+
+    /** The datagrams to send now: due retransmissions, new fragments, an Ack if one is due, a keepalive. */
+    public List<byte[]> poll(long nowNanos) {
+        List<byte[]> out = new ArrayList<>();
+        for (ReliableFrame.Data data : sender.poll(nowNanos)) {
+            out.add(seal(ReliableCodec.encode(data), nowNanos));
+        }
+        Optional<ReliableFrame.Ack> ack = receiver.pollAck(nowNanos);
+        ack.ifPresent(a -> out.add(seal(ReliableCodec.encode(a), nowNanos)));
+        if (role == Role.CLIENT && out.isEmpty() && nowNanos - lastSentNanos >= keepaliveNanos) {
+            out.add(seal(new byte[] {PING}, nowNanos));
+        }
+        return out;
+    }
+
+    /** A Close record: the peer ends the session at once (and the sender stops retransmitting). */
+    public byte[] close(long nowNanos) {
+        closed = true;
+        return seal(new byte[] {CLOSE}, nowNanos);
+    }
+
+    /** When {@link #poll} must next be called. */
+    public long nextWakeNanos(long nowNanos) {
+        long next = Math.min(sender.nextWakeNanos(nowNanos), receiver.nextWakeNanos());
+        if (role == Role.CLIENT) {
+            next = Math.min(next, lastSentNanos + keepaliveNanos);
+        }
+        return next;
+    }
+
+    /** Every message offered has been delivered and acknowledged. */
+    public boolean allAcknowledged() {
+        return sender.allAcknowledged();
+    }
+
+    /** The reliable layer gave up (the peer stopped acknowledging). */
+    public Optional<SendWindow.Failure> failure() {
+        return sender.failure();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    /** The key generation this end sends under (0 until the first key update). */
+    public int sendGeneration() {
+        return sendGeneration;
+    }
+
+    public int receiveGeneration() {
+        return receiveGeneration;
+    }
+
+    private byte[] seal(byte[] inner, long nowNanos) {
+        if (sendSequence >= rekeyAfterMessages || nowNanos - sendGenerationStartNanos >= rekeyAfterNanos) {
+            sendGeneration++;
+            generationSalt = nextSalt(generationSalt, sendGeneration);
+            sealer = new SequencedAead(outbound(DirectionKeys.derive(secret, generationSalt)));
+            sendSequence = 0;
+            sendGenerationStartNanos = nowNanos;
+        }
+        long sequence = sendSequence++;
+        byte[] header = V2Codec.dataHeader(sessionId, sendGeneration & 0xFF, sequence);
+        byte[] sealed = sealer.seal(sequence, header, inner);
+        lastSentNanos = nowNanos;
+        return ByteBuffer.allocate(header.length + sealed.length).put(header).put(sealed).array();
+    }
+
+    private TrafficKey outbound(DirectionKeys keys) {
+        return role == Role.CLIENT ? keys.clientToServer() : keys.serverToClient();
+    }
+
+    private TrafficKey inbound(DirectionKeys keys) {
+        return role == Role.CLIENT ? keys.serverToClient() : keys.clientToServer();
+    }
+
+    /** Generation g's salt: SHA-256("ciphergram v2 key update" ‖ salt of g-1 ‖ g as 4 bytes). */
+    static byte[] nextSalt(byte[] previous, int generation) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update("ciphergram v2 key update".getBytes(StandardCharsets.US_ASCII));
+            sha256.update(previous);
+            sha256.update(ByteBuffer.allocate(4).putInt(generation).array());
+            return sha256.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

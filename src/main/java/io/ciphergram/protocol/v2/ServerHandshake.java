@@ -1,0 +1,105 @@
+package io.ciphergram.protocol.v2;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+
+import io.ciphergram.crypto.ServerIdentity;
+import io.ciphergram.crypto.SessionSecret;
+import io.ciphergram.crypto.V2KeyTransport;
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.PeerId;
+
+/**
+ * The server's side of the v2 handshake (docs/PROTOCOL.md, "v2 handshake"):
+ *
+ * <pre>
+ *   Hello(nonce_c, padded)            →   rate limit; no state, no RSA: Retry(nonce_c, cookie)
+ *   KeyOffer(cookie, nonce_c, key, name, padded) → rate limit; cookie check; then RSA and signature work:
+ *                                      ←   KeyReply(nonce_s, session id, identity key, wrapped secret, limits, sig)
+ * </pre>
+ *
+ * Until a valid cookie comes back the server keeps nothing and answers with less than it received, so
+ * a spoofed source gains no amplification and costs the server one HMAC. Thread-safe.
+ */
+public final class ServerHandshake {
+
+    private final ServerIdentity identity;
+    private final CookieJar cookies;
+    private final HandshakeRateLimiter rateLimiter;
+    private final V2Frame.Limits limits;
+    private final SecureRandom random;
+
+    public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random, long nowNanos) {
+        this(identity, limits, random, new HandshakeRateLimiter(), nowNanos);
+    }
+
+    public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random,
+            HandshakeRateLimiter rateLimiter, long nowNanos) {
+        this.identity = identity;
+        this.limits = limits;
+        this.random = random;
+        this.rateLimiter = rateLimiter;
+        this.cookies = new CookieJar(random, nowNanos);
+    }
+
+    public V2Frame.Limits limits() {
+        return limits;
+    }
+
+    /** Answers a Hello with a Retry carrying the cookie for this peer. */
+    public synchronized byte[] onHello(PeerId peer, V2Frame.Hello hello, long nowNanos) throws FrameException {
+        if (!rateLimiter.allow(peer, nowNanos)) {
+            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
+        return V2Codec.encode(new V2Frame.Retry(hello.clientNonce(), cookies.issue(peer, nowNanos)));
+    }
+
+    /** A session the server agreed to: what the relay needs to create it, and the reply to send. */
+    public record Accepted(long sessionId, SessionSecret secret, byte[] transcriptHash, String requestedName,
+            byte[] clientNonce, byte[] keyReply) {
+    }
+
+    /**
+     * Checks the cookie before anything costly, then transports a fresh session secret to the client's
+     * ephemeral key and signs the transcript.
+     */
+    public Accepted onKeyOffer(PeerId peer, byte[] datagram, V2Frame.KeyOffer offer, long nowNanos) throws FrameException {
+        synchronized (this) {
+            if (!rateLimiter.allow(peer, nowNanos)) {
+                throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+            }
+            if (!cookies.verify(peer, offer.cookie(), nowNanos)) {
+                throw new FrameException(DropReason.BAD_COOKIE);
+            }
+        }
+        PublicKey clientKey = clientKey(offer.clientPublicKey());
+        SessionSecret secret = SessionSecret.random(random);
+        byte[] serverNonce = new byte[V2Codec.NONCE_LENGTH];
+        random.nextBytes(serverNonce);
+        long sessionId = random.nextLong();
+        V2Frame.KeyReply unsigned = new V2Frame.KeyReply(serverNonce, sessionId, identity.publicKeyEncoded(),
+                V2KeyTransport.wrap(clientKey, secret), limits, new byte[0]);
+        byte[] transcriptHash = V2Codec.transcriptHash(datagram, unsigned);
+        V2Frame.KeyReply signed = new V2Frame.KeyReply(serverNonce, sessionId, unsigned.serverIdentityKey(),
+                unsigned.wrappedSecret(), limits, identity.sign(transcriptHash));
+        return new Accepted(sessionId, secret, transcriptHash, offer.name(), offer.clientNonce(), V2Codec.encode(signed));
+    }
+
+    private static PublicKey clientKey(byte[] spki) throws FrameException {
+        try {
+            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
+            int bits = ((RSAPublicKey) key).getModulus().bitLength();
+            if (bits < V2Constants.KEY_TRANSPORT_MIN_RSA_BITS || bits > 4096) {
+                throw new FrameException(DropReason.BAD_PUBLIC_KEY);
+            }
+            return key;
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new FrameException(DropReason.BAD_PUBLIC_KEY);
+        }
+    }
+}
