@@ -1,6 +1,5 @@
 package io.ciphergram.cli;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -25,7 +24,7 @@ import io.ciphergram.protocol.FrameException;
  * A client's end of one classic session, over a plain blocking UDP socket: the seed's handshake, key
  * exchange and registration, then sealed text both ways. The console client and the tests share it.
  */
-public final class ClassicConnection implements Closeable {
+public final class ClassicConnection implements ChatConnection {
 
     /** How often the handshake is tried before giving up: UDP may lose a SYN. */
     private static final int SYN_ATTEMPTS = 5;
@@ -35,6 +34,7 @@ public final class ClassicConnection implements Closeable {
     private final ClassicMessageCipher cipher = new ClassicMessageCipher(random);
     private final byte[] receiveBuffer = new byte[ClassicCodec.MAX_DATAGRAM + 1];
     private SessionKey key;
+    private volatile int undecryptable;
 
     private ClassicConnection(DatagramSocket socket) {
         this.socket = socket;
@@ -109,17 +109,45 @@ public final class ClassicConnection implements Closeable {
     }
 
     /** Seals and sends one line of text. */
+    @Override
     public void sendText(String text) throws IOException {
         byte[] datagram = ClassicCodec.encode(new ClassicFrame.Sealed(cipher.seal(key, text)));
         send(datagram);
     }
 
+    /** Blocks for the next message; datagrams that do not decrypt are skipped (seed clients ignore them too). */
+    @Override
+    public String receiveText() throws IOException {
+        while (true) {
+            try {
+                return receiveSealedText();
+            } catch (CryptoFailure e) {
+                undecryptable++;
+            }
+        }
+    }
+
+    /** Datagrams received that did not decrypt. */
+    public int undecryptable() {
+        return undecryptable;
+    }
+
+    @Override
+    public boolean awaitDelivered(Duration timeout) {
+        return true; // UDP without acknowledgements: nothing to wait for
+    }
+
+    @Override
+    public String describe() {
+        return "classic profile";
+    }
+
     /**
      * Blocks for the next message from the server and opens it.
      *
-     * @throws CryptoFailure if it does not decrypt (the caller counts and skips it)
+     * @throws CryptoFailure if it does not decrypt
      */
-    public String receiveText() throws IOException, CryptoFailure {
+    public String receiveSealedText() throws IOException, CryptoFailure {
         byte[] datagram = receive();
         try {
             ClassicFrame frame = ClassicCodec.decodeFromServer(datagram, ClassicCodec.ServerExpects.MESSAGE);

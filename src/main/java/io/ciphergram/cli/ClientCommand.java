@@ -5,25 +5,31 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import io.ciphergram.crypto.CryptoFailure;
+import io.ciphergram.crypto.Fingerprint;
+import io.ciphergram.crypto.KnownServers;
 import io.ciphergram.protocol.TokenBucket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The console client: reads lines from stdin and sends each as a message; prints each message it
- * receives as one line on stdout ("bob: hi", notices as "* ..."); status and errors go to stderr. On end
- * of input it leaves with /quit and exits 0.
+ * receives as one line on stdout ("bob: hi", notices as "* ..."); status and errors go to stderr. Speaks
+ * the hardened v2 profile unless {@code --classic}. On end of input it waits until everything sent has
+ * been acknowledged (v2), leaves, and exits 0; 1 if it could not connect, 2 if delivery was not confirmed.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Chat through a Ciphergram server: stdin lines are sent, messages are printed on stdout.")
 public final class ClientCommand implements Callable<Integer> {
+
+    static final int CONNECT_FAILED = 1;
+    static final int NOT_DELIVERED = 2;
 
     @Option(names = "--server", description = "HOST:PORT of the server (default: ${DEFAULT-VALUE})",
             defaultValue = "127.0.0.1:12345")
@@ -32,20 +38,31 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Username to register (letters, digits, _ - .; at most 32)")
     String name;
 
-    @Option(names = "--classic", description = "Speak the seed's classic wire format (the only profile so far)")
-    boolean classic = true;
+    @Option(names = "--classic", description = "Speak the original system's classic wire format instead of v2")
+    boolean classic;
 
-    @Option(names = "--rate", description = "Messages per second to send at most (default: ${DEFAULT-VALUE}),"
-            + " below the server's flood limit", defaultValue = "8")
+    @Option(names = "--fingerprint", description = "v2: the server fingerprint (SHA256:...) to require, instead of"
+            + " trusting the one seen first")
+    String fingerprint;
+
+    @Option(names = "--known-servers", description = "v2: trust-on-first-use store (default: ~/.ciphergram/known_servers)")
+    Path knownServers;
+
+    @Option(names = "--rate", description = "Classic: messages per second to send at most (default: ${DEFAULT-VALUE}),"
+            + " below the server's flood limit; v2 paces to the limits the server states", defaultValue = "8")
     double rate;
 
-    @Option(names = "--burst", description = "Messages sent at once before pacing starts (default: ${DEFAULT-VALUE})",
+    @Option(names = "--burst", description = "Classic: messages sent at once before pacing starts (default: ${DEFAULT-VALUE})",
             defaultValue = "10")
     double burst;
 
     @Option(names = "--timeout", description = "Seconds to wait for the server during the handshake (default: ${DEFAULT-VALUE})",
             defaultValue = "5")
     int timeoutSeconds;
+
+    @Option(names = "--delivery-timeout", description = "v2: seconds to wait at end of input for every message to be"
+            + " acknowledged (default: ${DEFAULT-VALUE})", defaultValue = "600")
+    int deliveryTimeoutSeconds;
 
     private final BufferedReader in;
     private final PrintStream out;
@@ -67,54 +84,86 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress address = parse(server);
         String username = name != null ? name : System.getProperty("user.name", "user");
-        try (ClassicConnection connection = ClassicConnection.open(address, username, Duration.ofSeconds(timeoutSeconds))) {
-            err.println("connected to " + server + " (classic profile); type messages, /help for commands");
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        ChatConnection connection;
+        try {
+            connection = classic
+                    ? ClassicConnection.open(address, username, timeout)
+                    : V2Connection.open(address, username, timeout, this::trust);
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return CONNECT_FAILED;
+        }
+        try (connection) {
+            err.println("connected to " + server + " (" + connection.describe() + "); type messages, /help for commands");
             Thread receiver = new Thread(() -> printIncoming(connection), "ciphergram-receiver");
             receiver.setDaemon(true);
             receiver.start();
-            sendLines(connection);
-            connection.sendText("/quit");
+            boolean quit = sendLines(connection);
+            if (!connection.awaitDelivered(Duration.ofSeconds(deliveryTimeoutSeconds))) {
+                err.println("error: not every message was acknowledged within " + deliveryTimeoutSeconds + " s");
+                return NOT_DELIVERED;
+            }
+            if (!quit && classic) {
+                connection.sendText("/quit"); // v2 ends with a Close record when the connection closes
+            }
             return 0;
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
-            return 1;
+            return NOT_DELIVERED;
         }
     }
 
-    private void sendLines(ClassicConnection connection) throws IOException, InterruptedException {
-        TokenBucket pace = new TokenBucket(rate, burst, System.nanoTime());
+    private void trust(Fingerprint presented) throws IOException {
+        KnownServers store = new KnownServers(knownServers != null ? knownServers : KnownServers.defaultPath());
+        Optional<Fingerprint> pinned = Optional.ofNullable(fingerprint).map(Fingerprint::parse);
+        switch (store.check(server, presented, pinned)) {
+            case FIRST_USE -> err.println("new server " + server + ": trusting its key " + presented
+                    + " from now on (recorded in " + store.file() + ")");
+            case MATCH -> {
+            }
+            case MISMATCH -> throw new IOException("the server's identity key has CHANGED: it presented " + presented
+                    + ", which is not the key " + pinned.map(p -> p + " given by --fingerprint")
+                            .orElse("recorded for " + server + " in " + store.file())
+                    + ". Someone may be impersonating the server; if its key really changed, remove that line.");
+        }
+    }
+
+    /** Sends stdin line by line; true if the user typed /quit. */
+    private boolean sendLines(ChatConnection connection) throws IOException, InterruptedException {
+        TokenBucket pace = classic ? new TokenBucket(rate, burst, System.nanoTime()) : null;
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) {
                 continue;
             }
-            long wait;
-            while ((wait = pace.nanosUntilToken(System.nanoTime())) > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+            if (pace != null) {
+                long wait;
+                while ((wait = pace.nanosUntilToken(System.nanoTime())) > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                pace.tryTake(System.nanoTime());
             }
-            pace.tryTake(System.nanoTime());
             connection.sendText(line);
             if (line.strip().equalsIgnoreCase("/quit")) {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
-    private void printIncoming(ClassicConnection connection) {
-        while (true) {
-            try {
-                String text = connection.receiveText();
+    private void printIncoming(ChatConnection connection) {
+        try {
+            String text;
+            while ((text = connection.receiveText()) != null) {
                 synchronized (out) {
                     out.println(text);
                 }
-            } catch (CryptoFailure e) {
-                err.println("warning: dropped a datagram that did not decrypt");
-            } catch (SocketException e) {
-                return; // closed
-            } catch (IOException e) {
-                err.println("error: " + e.getMessage());
-                return;
             }
+        } catch (java.net.SocketException e) {
+            // the connection was closed at the end of input
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.ClassicCodec.ClientExpects;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.v2.SecureChannel;
 
 /**
  * One peer's classic session and its state machine (docs/PROTOCOL.md, "Classic state machine"):
@@ -20,8 +21,17 @@ public final class Session {
 
     public enum State { HANDSHAKE, AWAIT_KEY, AWAIT_NAME, ESTABLISHED, CLOSED }
 
+    /** Which wire format the peer speaks; the relay encodes each recipient's copy in its own. */
+    public enum Profile { CLASSIC, V2 }
+
     private final PeerId peer;
-    private final TokenBucket flood;
+    private TokenBucket flood;
+    private Profile profile = Profile.CLASSIC;
+    private SecureChannel channel;
+    private TokenBucket datagramFlood;
+    private byte[] clientNonce;
+    private byte[] keyReply;
+    private long idleTimeoutNanos = -1;
     private State state;
     private SessionKey key;
     private String name;
@@ -75,6 +85,54 @@ public final class Session {
         return flood;
     }
 
+    public synchronized Profile profile() {
+        return profile;
+    }
+
+    public synchronized boolean isV2() {
+        return profile == Profile.V2;
+    }
+
+    /** The v2 record layer; callers synchronise on this session while using it. */
+    public synchronized SecureChannel channel() {
+        return channel;
+    }
+
+    /** The v2 client nonce of the handshake that made this session (to recognise a repeated KeyOffer). */
+    public synchronized byte[] clientNonce() {
+        return clientNonce;
+    }
+
+    /** The KeyReply this session was created with, sent again if the client repeats its KeyOffer. */
+    public synchronized byte[] keyReply() {
+        return keyReply;
+    }
+
+    /** This session's idle timeout, or -1 for the registry's default (classic). */
+    synchronized long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /**
+     * Turns a fresh session into a v2 one. v2 flood control has two buckets: datagrams before any crypto
+     * (fragments, acks and retransmissions count, so it is wide) and messages after reassembly.
+     */
+    public synchronized void establishV2(SecureChannel channel, byte[] clientNonce, byte[] keyReply,
+            TokenBucket datagrams, TokenBucket messages, long idleTimeoutNanos) {
+        this.profile = Profile.V2;
+        this.channel = channel;
+        this.clientNonce = clientNonce.clone();
+        this.keyReply = keyReply.clone();
+        this.datagramFlood = datagrams;
+        this.flood = messages;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    /** v2 message-level flood control, after a message has been reassembled (it was already acknowledged). */
+    public synchronized FloodVerdict admitMessage(long nowNanos) {
+        return verdict(flood.tryTake(nowNanos));
+    }
+
     public synchronized long lastActiveNanos() {
         return lastActiveNanos;
     }
@@ -85,7 +143,11 @@ public final class Session {
      */
     public synchronized FloodVerdict admit(long nowNanos) {
         lastActiveNanos = nowNanos;
-        if (flood.tryTake(nowNanos)) {
+        return verdict((profile == Profile.V2 ? datagramFlood : flood).tryTake(nowNanos));
+    }
+
+    private FloodVerdict verdict(boolean admitted) {
+        if (admitted) {
             floodNoticeSent = false;
             return FloodVerdict.ADMITTED;
         }

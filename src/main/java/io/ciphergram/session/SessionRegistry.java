@@ -145,6 +145,11 @@ public class SessionRegistry {
         return new ArrayList<>(byName.values());
     }
 
+    /** The v2 sessions (a snapshot): the relay drives their timers. */
+    public synchronized List<Session> v2Sessions() {
+        return byPeer.values().stream().filter(Session::isV2).toList();
+    }
+
     public synchronized int size() {
         return byPeer.size();
     }
@@ -166,7 +171,8 @@ public class SessionRegistry {
         Iterator<Session> it = byPeer.values().iterator();
         while (it.hasNext()) {
             Session s = it.next();
-            if (now - s.lastActiveNanos() >= idleTimeoutNanos) {
+            long timeout = s.idleTimeoutNanos() >= 0 ? s.idleTimeoutNanos() : idleTimeoutNanos;
+            if (now - s.lastActiveNanos() >= timeout) {
                 it.remove();
                 end(s);
                 expired.add(s);

@@ -70,7 +70,7 @@ public final class ClassicPeer implements AutoCloseable {
     private void receiveLoop() {
         while (true) {
             try {
-                received.add(connection.receiveText());
+                received.add(connection.receiveSealedText());
             } catch (CryptoFailure e) {
                 received.add("<undecryptable>");
             } catch (SocketException e) {

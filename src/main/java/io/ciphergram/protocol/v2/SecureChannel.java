@@ -179,10 +179,14 @@ public final class SecureChannel {
         return out;
     }
 
-    /** A Close record: the peer ends the session at once (and the sender stops retransmitting). */
-    public byte[] close(long nowNanos) {
+    /**
+     * The records that end the session: an Ack of everything received (so the peer knows its last
+     * messages, /quit included, arrived), then Close. The peer ends the session at once on Close.
+     */
+    public List<byte[]> close(long nowNanos) {
         closed = true;
-        return seal(new byte[] {CLOSE}, nowNanos);
+        return List.of(seal(ReliableCodec.encode(receiver.window().currentAck()), nowNanos),
+                seal(new byte[] {CLOSE}, nowNanos));
     }
 
     /** When {@link #poll} must next be called. */

@@ -34,6 +34,7 @@ public class UdpTransport {
      * oversize one arrives intact and is counted rather than cut.
      */
     private static final int RECEIVE_BUFFER = 65_536;
+    private static final long TICK_MILLIS = 10;
 
     private final Vertx vertx;
     private final ChatRelay relay;
@@ -43,6 +44,7 @@ public class UdpTransport {
     private volatile DatagramSocket socket;
     private volatile int boundPort = -1;
     private long housekeepingTimer = -1;
+    private long tickTimer = -1;
 
     @Inject
     public UdpTransport(Vertx vertx, ChatRelay relay, Counters counters,
@@ -65,6 +67,8 @@ public class UdpTransport {
         boundPort = s.localAddress().port();
         relay.attach(PeerId.UDP, this::send);
         housekeepingTimer = vertx.setPeriodic(10_000, id -> relay.expireIdle());
+        // v2 retransmission and delayed-ack timers: RTO is at least 200 ms, delayed acks 25 ms.
+        tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> relay.tick());
         LOG.infof("Ciphergram UDP listening on %s:%d", host, boundPort);
     }
 
@@ -73,6 +77,7 @@ public class UdpTransport {
         relay.detach(PeerId.UDP);
         if (housekeepingTimer >= 0) {
             vertx.cancelTimer(housekeepingTimer);
+            vertx.cancelTimer(tickTimer);
         }
         DatagramSocket s = socket;
         socket = null;

@@ -1,0 +1,287 @@
+package io.ciphergram.cli;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.ciphergram.crypto.Fingerprint;
+import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.SecureChannel;
+import io.ciphergram.protocol.v2.V2Codec;
+import io.ciphergram.protocol.v2.V2Constants;
+import io.ciphergram.protocol.v2.V2Frame;
+
+/**
+ * A client's end of a v2 session over a plain UDP socket: the cookie handshake with retries, server
+ * authentication (the caller decides whether the fingerprint is trusted), then one I/O thread that owns
+ * the {@link SecureChannel}: it receives, acknowledges, retransmits and paces to the server's limits.
+ */
+public final class V2Connection implements ChatConnection {
+
+    /** Decides whether the server's identity is trusted; throws to refuse it. */
+    @FunctionalInterface
+    public interface Trust {
+        void check(Fingerprint presented) throws IOException;
+    }
+
+    private static final int HANDSHAKE_ATTEMPTS = 6;
+    private static final long MAX_POLL_MILLIS = 20;
+    /** Marks the end of the incoming lines; compared by identity, so no text can be mistaken for it. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END = new String("end of session");
+
+    private final DatagramSocket socket;
+    private final SecureChannel channel;
+    private final V2Frame.Limits limits;
+    private final Fingerprint fingerprint;
+    private final BlockingQueue<String> incoming = new LinkedBlockingQueue<>();
+    private final byte[] buffer = new byte[V2Codec.MAX_DATAGRAM + 1];
+    private final Thread io;
+    private volatile IOException failure;
+    private volatile boolean ended;
+    /** The server ended the session (after /quit): it had processed, in order, everything sent before. */
+    private volatile boolean closedByServer;
+
+    private V2Connection(DatagramSocket socket, ClientHandshake.Established established, long now) {
+        this.socket = socket;
+        this.limits = established.limits();
+        this.fingerprint = established.fingerprint();
+        this.channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
+                established.transcriptHash(), new TokenBucket(limits.messagesPerSecond(), limits.burst(), now),
+                TimeUnit.SECONDS.toNanos(Math.max(1, limits.keepaliveSeconds())), V2Constants.REKEY_AFTER_MESSAGES,
+                V2Constants.REKEY_AFTER_NANOS, now);
+        this.io = new Thread(this::run, "ciphergram-v2-io");
+        io.setDaemon(true);
+        io.start();
+    }
+
+    public static V2Connection open(InetSocketAddress server, String name, Duration timeout, Trust trust) throws IOException {
+        DatagramSocket socket = new DatagramSocket();
+        try {
+            socket.connect(server);
+            ClientHandshake handshake = new ClientHandshake(name, new SecureRandom());
+            ClientHandshake.Established established = handshake(socket, handshake, timeout);
+            trust.check(established.fingerprint());
+            return new V2Connection(socket, established, System.nanoTime());
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Hello until a Retry, then KeyOffer until a KeyReply; each lost datagram is simply sent again. */
+    private static ClientHandshake.Established handshake(DatagramSocket socket, ClientHandshake handshake,
+            Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, timeout.toMillis() / HANDSHAKE_ATTEMPTS));
+        byte[] buffer = new byte[V2Codec.MAX_DATAGRAM + 1];
+        byte[] pending = handshake.hello();
+        for (int attempt = 0; attempt < HANDSHAKE_ATTEMPTS * 2; attempt++) {
+            socket.send(new DatagramPacket(pending, pending.length));
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                socket.receive(packet);
+                V2Frame frame = V2Codec.decode(Arrays.copyOf(packet.getData(), packet.getLength()));
+                if (frame instanceof V2Frame.Retry retry && !handshake.offered()) {
+                    pending = handshake.onRetry(retry);
+                } else if (frame instanceof V2Frame.KeyReply reply && handshake.offered()) {
+                    ClientHandshake.Established established = handshake.onKeyReply(reply);
+                    socket.setSoTimeout(0);
+                    return established;
+                }
+            } catch (SocketTimeoutException e) {
+                // lost either way: send the same datagram again
+            } catch (FrameException e) {
+                // not a handshake answer (e.g. a classic server): keep waiting until the attempts run out
+            } catch (ClientHandshake.HandshakeException e) {
+                throw new IOException(e.getMessage());
+            }
+        }
+        throw new IOException("no v2 handshake answer from the server (is it a Ciphergram server? try --classic)");
+    }
+
+    public Fingerprint fingerprint() {
+        return fingerprint;
+    }
+
+    public V2Frame.Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public void sendText(String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > limits.maxMessageBytes()) {
+            throw new IOException("message of " + utf8.length + " bytes is over the server's limit of "
+                    + limits.maxMessageBytes());
+        }
+        while (true) {
+            checkAlive();
+            synchronized (channel) {
+                if (channel.offer(utf8)) {
+                    return;
+                }
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(MAX_POLL_MILLIS); // queue full: the I/O thread drains it at the paced rate
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
+    @Override
+    public String receiveText() throws IOException {
+        try {
+            String line = incoming.take();
+            if (line == END) {
+                incoming.offer(END);
+                if (failure != null) {
+                    throw failure;
+                }
+                return null;
+            }
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    @Override
+    public boolean awaitDelivered(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (channel) {
+                if (channel.allAcknowledged() || closedByServer) {
+                    return true;
+                }
+            }
+            checkAlive();
+            TimeUnit.MILLISECONDS.sleep(MAX_POLL_MILLIS);
+        }
+        return false;
+    }
+
+    /** Messages offered and not yet acknowledged are still pending. */
+    public boolean allAcknowledged() {
+        synchronized (channel) {
+            return channel.allAcknowledged();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "v2 profile, server " + fingerprint;
+    }
+
+    private void checkAlive() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (ended) {
+            throw new IOException("the session has ended");
+        }
+    }
+
+    private void run() {
+        try {
+            while (!ended) {
+                long now = System.nanoTime();
+                List<byte[]> out;
+                long wake;
+                synchronized (channel) {
+                    out = channel.poll(now);
+                    wake = channel.nextWakeNanos(now);
+                    if (channel.failure().isPresent()) {
+                        throw new IOException("the server stopped acknowledging messages");
+                    }
+                    if (now - channel.lastReceivedNanos() > TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds())) {
+                        throw new IOException("nothing heard from the server for " + limits.idleTimeoutSeconds() + " s");
+                    }
+                }
+                for (byte[] datagram : out) {
+                    socket.send(new DatagramPacket(datagram, datagram.length));
+                }
+                long waitMillis = Math.max(1, Math.min(MAX_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(wake - now)));
+                socket.setSoTimeout((int) waitMillis);
+                receiveOne();
+            }
+        } catch (SocketException e) {
+            if (!ended) {
+                failure = new IOException("socket closed");
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            ended = true;
+            incoming.offer(END);
+        }
+    }
+
+    private void receiveOne() throws IOException {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        try {
+            socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+            return;
+        }
+        try {
+            V2Frame frame = V2Codec.decode(Arrays.copyOf(packet.getData(), packet.getLength()));
+            if (!(frame instanceof V2Frame.Data data)) {
+                return; // a late handshake datagram
+            }
+            SecureChannel.Inbound inbound;
+            synchronized (channel) {
+                inbound = channel.open(data, System.nanoTime());
+            }
+            for (byte[] message : inbound.messages()) {
+                incoming.offer(new String(message, StandardCharsets.UTF_8));
+            }
+            if (inbound.closed()) {
+                closedByServer = true;
+                ended = true;
+            }
+        } catch (FrameException e) {
+            // replayed, forged or malformed: dropped, exactly as the server does
+        }
+    }
+
+    /** Tells the server the session is over (best effort: a lost Close ends by idle timeout) and closes. */
+    @Override
+    public void close() {
+        if (!ended) {
+            ended = true;
+            try {
+                List<byte[]> close;
+                synchronized (channel) {
+                    close = channel.close(System.nanoTime());
+                }
+                for (byte[] datagram : close) {
+                    socket.send(new DatagramPacket(datagram, datagram.length));
+                }
+            } catch (IOException | RuntimeException e) {
+                // closing anyway
+            }
+        }
+        socket.close();
+        try {
+            io.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
