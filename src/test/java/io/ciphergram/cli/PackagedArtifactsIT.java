@@ -35,7 +35,7 @@ class PackagedArtifactsIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try (ClassicPeer bob = ClassicPeer.join(port, "itbob");
                 ProcessPeer cli = new ProcessPeer(List.of(java, "-jar", CLI.toString(), "client",
-                        "--server", "127.0.0.1:" + port, "--name", "italice"))) {
+                        "--server", "127.0.0.1:" + port, "--name", "italice", "--known-servers", "target/it-known-servers"))) {
             bob.awaitLine("* italice joined");
             cli.say("hello from the jar");
             bob.awaitLine("italice: hello from the jar");
