@@ -37,6 +37,7 @@ public final class Session {
     private String name;
     private boolean guest;
     private boolean floodNoticeSent;
+    private boolean messageFloodNoticeSent;
     private long lastActiveNanos;
 
     Session(PeerId peer, TokenBucket flood, long nowNanos) {
@@ -130,7 +131,16 @@ public final class Session {
 
     /** v2 message-level flood control, after a message has been reassembled (it was already acknowledged). */
     public synchronized FloodVerdict admitMessage(long nowNanos) {
-        return verdict(flood.tryTake(nowNanos));
+        boolean admitted = flood.tryTake(nowNanos);
+        if (admitted) {
+            messageFloodNoticeSent = false;
+            return FloodVerdict.ADMITTED;
+        }
+        if (messageFloodNoticeSent) {
+            return FloodVerdict.DROPPED;
+        }
+        messageFloodNoticeSent = true;
+        return FloodVerdict.DROPPED_NOTICE_DUE;
     }
 
     public synchronized long lastActiveNanos() {
@@ -143,10 +153,7 @@ public final class Session {
      */
     public synchronized FloodVerdict admit(long nowNanos) {
         lastActiveNanos = nowNanos;
-        return verdict((profile == Profile.V2 ? datagramFlood : flood).tryTake(nowNanos));
-    }
-
-    private FloodVerdict verdict(boolean admitted) {
+        boolean admitted = (profile == Profile.V2 ? datagramFlood : flood).tryTake(nowNanos);
         if (admitted) {
             floodNoticeSent = false;
             return FloodVerdict.ADMITTED;

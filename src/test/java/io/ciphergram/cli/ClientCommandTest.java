@@ -22,7 +22,7 @@ import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.junit.QuarkusTest;
 import picocli.CommandLine;
 
-/** The console client's stdin/stdout contract, run in-process against the service. */
+/** The console client's stdin/stdout contract in the classic profile, run in-process against the service. */
 @QuarkusTest
 class ClientCommandTest {
 
@@ -49,7 +49,7 @@ class ClientCommandTest {
                 input.append("line ").append(i).append('\n');
             }
             int exit = client(new BufferedReader(new StringReader(input.toString())))
-                    .execute("--server", "127.0.0.1:" + udp.port(), "--name", "c1alice");
+                    .execute("--classic", "--server", "127.0.0.1:" + udp.port(), "--name", "c1alice");
             assertThat(exit).isZero();
             bob.awaitLine("* c1alice left");
             // Paced below the server's flood limit, so none of the 25 was dropped, and in order.
@@ -65,7 +65,7 @@ class ClientCommandTest {
         PipedWriter typing = new PipedWriter();
         BufferedReader stdin = new BufferedReader(new PipedReader(typing));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> client(stdin).execute("--server", "127.0.0.1:" + udp.port(), "--name", "c2alice"));
+                () -> client(stdin).execute("--classic", "--server", "127.0.0.1:" + udp.port(), "--name", "c2alice"));
         await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are c2alice"));
         try (ClassicPeer bob = ClassicPeer.join(udp.port(), "c2bob")) {
             await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* c2bob joined\n"));
@@ -83,9 +83,13 @@ class ClientCommandTest {
     void anUnreachableServerIsReportedAndExitsNonZero() throws Exception {
         try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             int exit = client(new BufferedReader(new StringReader("")))
-                    .execute("--server", "127.0.0.1:" + silent.getLocalPort(), "--name", "c3", "--timeout", "1");
+                    .execute("--classic", "--server", "127.0.0.1:" + silent.getLocalPort(), "--name", "c3", "--timeout", "1");
             assertThat(exit).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: no SYN-ACK from the server");
+            exit = client(new BufferedReader(new StringReader("")))
+                    .execute("--server", "127.0.0.1:" + silent.getLocalPort(), "--name", "c3", "--timeout", "1");
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: no v2 handshake answer from the server");
         }
     }
 }
