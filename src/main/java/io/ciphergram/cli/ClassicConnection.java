@@ -90,7 +90,7 @@ public final class ClassicConnection implements ChatConnection {
                     send(ClassicCodec.encode(new ClassicFrame.Ack()));
                     return;
                 }
-            } catch (SocketTimeoutException e) {
+            } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
                 // try again: the SYN or its answer may have been lost
             }
         }

@@ -101,8 +101,8 @@ public final class V2Connection implements ChatConnection {
                     socket.setSoTimeout(0);
                     return established;
                 }
-            } catch (SocketTimeoutException e) {
-                // lost either way: send the same datagram again
+            } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
+                // lost either way (or nobody listening yet): send the same datagram again
             } catch (FrameException e) {
                 // not a handshake answer (e.g. a classic server): keep waiting until the attempts run out
             } catch (ClientHandshake.HandshakeException e) {
@@ -236,7 +236,8 @@ public final class V2Connection implements ChatConnection {
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         try {
             socket.receive(packet);
-        } catch (SocketTimeoutException e) {
+        } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
+            // ICMP "port unreachable" is no proof the path is gone for good: retransmission decides that
             return;
         }
         try {

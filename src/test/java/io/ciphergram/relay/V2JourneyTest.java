@@ -149,6 +149,28 @@ class V2JourneyTest {
         }
     }
 
+    @Test
+    void endOfInputWithoutAcknowledgementsExitsNonZeroAndSaysSo() throws Exception {
+        java.io.PipedWriter typing = new java.io.PipedWriter();
+        BufferedReader stdin = new BufferedReader(new java.io.PipedReader(typing));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (io.ciphergram.testing.LossyUdpProxy proxy = io.ciphergram.testing.LossyUdpProxy.start(
+                new java.net.InetSocketAddress("127.0.0.1", udp.port()), io.ciphergram.testing.LossyUdpProxy.Impairment.none(), 1)) {
+            java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> new CommandLine(new ClientCommand(stdin, new PrintStream(new ByteArrayOutputStream(), true,
+                            StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                            .execute("--server", "127.0.0.1:" + proxy.address().getPort(), "--name", "v6lost",
+                                    "--known-servers", known().toString(), "--delivery-timeout", "2"));
+            org.awaitility.Awaitility.await().atMost(ClassicPeer.WAIT)
+                    .until(() -> err.toString(StandardCharsets.UTF_8).contains("connected to"));
+            proxy.close(); // the path to the server disappears
+            typing.write("into the void\n");
+            typing.close();
+            assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("not every message was acknowledged within 2 s");
+        }
+    }
+
     record Result(int exit, String err) {
     }
 

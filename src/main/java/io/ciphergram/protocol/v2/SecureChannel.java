@@ -66,6 +66,7 @@ public final class SecureChannel {
     private long lastSentNanos;
     private long lastReceivedNanos;
     private boolean closed;
+    private boolean pongDue;
 
     /**
      * @param transcriptHash SHA-256 of the handshake ({@link V2Codec#transcriptHash})
@@ -146,6 +147,8 @@ public final class SecureChannel {
             throw new FrameException(DropReason.MALFORMED_FRAME);
         }
         if (inner[0] == PING && inner.length == 1) {
+            // The server answers each keepalive, so a client in a quiet room still hears that it is alive.
+            pongDue = role == Role.SERVER;
             return new Inbound(List.of(), false);
         }
         if (inner[0] == CLOSE && inner.length == 1) {
@@ -176,6 +179,12 @@ public final class SecureChannel {
         if (role == Role.CLIENT && out.isEmpty() && nowNanos - lastSentNanos >= keepaliveNanos) {
             out.add(seal(new byte[] {PING}, nowNanos));
         }
+        if (pongDue) {
+            pongDue = false;
+            if (out.isEmpty()) {
+                out.add(seal(new byte[] {PING}, nowNanos));
+            }
+        }
         return out;
     }
 
@@ -191,7 +200,7 @@ public final class SecureChannel {
 
     /** When {@link #poll} must next be called. */
     public long nextWakeNanos(long nowNanos) {
-        long next = Math.min(sender.nextWakeNanos(nowNanos), receiver.nextWakeNanos());
+        long next = pongDue ? nowNanos : Math.min(sender.nextWakeNanos(nowNanos), receiver.nextWakeNanos());
         if (role == Role.CLIENT) {
             next = Math.min(next, lastSentNanos + keepaliveNanos);
         }
