@@ -267,13 +267,11 @@ public final class V2Connection implements ChatConnection {
         if (!ended) {
             ended = true;
             try {
-                List<byte[]> close;
+                byte[] close;
                 synchronized (channel) {
                     close = channel.close(System.nanoTime());
                 }
-                for (byte[] datagram : close) {
-                    socket.send(new DatagramPacket(datagram, datagram.length));
-                }
+                socket.send(new DatagramPacket(close, close.length));
             } catch (IOException | RuntimeException e) {
                 // closing anyway
             }

@@ -227,9 +227,11 @@ public class ChatRelay {
                 send(session, Notices.BYE);
                 if (session.isV2()) {
                     pump(session, sessions.now());
+                    // An Ack of everything first, so the client knows its /quit arrived, then Close.
                     List<byte[]> close;
                     synchronized (session) {
-                        close = session.channel().close(sessions.now());
+                        long now = sessions.now();
+                        close = List.of(session.channel().ackNow(now), session.channel().close(now));
                     }
                     close.forEach(datagram -> transmit(session.peer(), datagram));
                 }

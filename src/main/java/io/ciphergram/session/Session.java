@@ -143,8 +143,13 @@ public final class Session {
         return FloodVerdict.DROPPED_NOTICE_DUE;
     }
 
+    /**
+     * When this peer was last heard from, for idle expiry: any datagram for a classic session (nothing in
+     * that format proves its sender), only authenticated records for a v2 one, so that a spoofer cannot
+     * keep a dead v2 session alive.
+     */
     public synchronized long lastActiveNanos() {
-        return lastActiveNanos;
+        return profile == Profile.V2 ? channel.lastReceivedNanos() : lastActiveNanos;
     }
 
     /**

@@ -36,6 +36,8 @@ public final class SecureChannel {
 
     public static final byte PING = 0x10;
     public static final byte CLOSE = 0x11;
+    /** How many key generations a record may be ahead of the receiver's (older ones are refused). */
+    public static final int MAX_GENERATIONS_AHEAD = 3;
 
     public enum Role { CLIENT, SERVER }
 
@@ -112,11 +114,17 @@ public final class SecureChannel {
         if (frame.sessionId() != sessionId) {
             throw new FrameException(DropReason.UNKNOWN_SESSION);
         }
-        boolean nextGeneration = frame.keyPhase() == ((receiveGeneration + 1) & 0xFF);
-        if (!nextGeneration && frame.keyPhase() != (receiveGeneration & 0xFF)) {
+        // A record may be up to MAX_GENERATIONS_AHEAD key generations ahead: if every record of one
+        // generation was lost (a lone record before an hour of silence), the receiver still catches up.
+        int ahead = (frame.keyPhase() - receiveGeneration) & 0xFF;
+        if (ahead > MAX_GENERATIONS_AHEAD) {
             throw new FrameException(DropReason.REPLAYED);
         }
-        byte[] nextSalt = nextGeneration ? nextSalt(receiveSalt, receiveGeneration + 1) : null;
+        boolean nextGeneration = ahead > 0;
+        byte[] nextSalt = receiveSalt;
+        for (int g = 1; g <= ahead; g++) {
+            nextSalt = nextSalt(nextSalt, receiveGeneration + g);
+        }
         SequencedAead aead = nextGeneration ? new SequencedAead(inbound(DirectionKeys.derive(secret, nextSalt))) : opener;
         ReplayWindow window = nextGeneration ? new ReplayWindow() : replay;
         if (!window.wouldAccept(frame.sequence())) {
@@ -133,7 +141,7 @@ public final class SecureChannel {
             throw new FrameException(DropReason.REPLAYED);
         }
         if (nextGeneration) {
-            receiveGeneration++;
+            receiveGeneration += ahead;
             receiveSalt = nextSalt;
             opener = aead;
             replay = window;
@@ -171,6 +179,9 @@ public final class SecureChannel {
     /** The datagrams to send now: due retransmissions, new fragments, an Ack if one is due, a keepalive. */
     public List<byte[]> poll(long nowNanos) {
         List<byte[]> out = new ArrayList<>();
+        if (closed) {
+            return out;
+        }
         for (ReliableFrame.Data data : sender.poll(nowNanos)) {
             out.add(seal(ReliableCodec.encode(data), nowNanos));
         }
@@ -188,14 +199,15 @@ public final class SecureChannel {
         return out;
     }
 
-    /**
-     * The records that end the session: an Ack of everything received (so the peer knows its last
-     * messages, /quit included, arrived), then Close. The peer ends the session at once on Close.
-     */
-    public List<byte[]> close(long nowNanos) {
+    /** An Ack of everything received so far, now, whether or not one is due: sent before a Close. */
+    public byte[] ackNow(long nowNanos) {
+        return seal(ReliableCodec.encode(receiver.window().currentAck()), nowNanos);
+    }
+
+    /** A Close record: the peer ends the session at once on receipt; this end sends nothing more. */
+    public byte[] close(long nowNanos) {
         closed = true;
-        return List.of(seal(ReliableCodec.encode(receiver.window().currentAck()), nowNanos),
-                seal(new byte[] {CLOSE}, nowNanos));
+        return seal(new byte[] {CLOSE}, nowNanos);
     }
 
     /** When {@link #poll} must next be called. */
