@@ -25,10 +25,12 @@ public final class Session {
     public enum Profile { CLASSIC, V2 }
 
     private final PeerId peer;
-    private TokenBucket flood;
+    /** Classic: every datagram. v2: every reassembled message. Survives a restart of the session. */
+    private FloodGate flood;
     private Profile profile = Profile.CLASSIC;
     private SecureChannel channel;
-    private TokenBucket datagramFlood;
+    /** v2 only: every datagram, before any crypto work. */
+    private FloodGate datagramFlood;
     private byte[] clientNonce;
     private byte[] keyReply;
     private long idleTimeoutNanos = -1;
@@ -36,11 +38,9 @@ public final class Session {
     private SessionKey key;
     private String name;
     private boolean guest;
-    private boolean floodNoticeSent;
-    private boolean messageFloodNoticeSent;
     private long lastActiveNanos;
 
-    Session(PeerId peer, TokenBucket flood, long nowNanos) {
+    Session(PeerId peer, FloodGate flood, long nowNanos) {
         this.peer = peer;
         this.flood = flood;
         this.state = State.HANDSHAKE;
@@ -82,7 +82,7 @@ public final class Session {
         return state == State.ESTABLISHED;
     }
 
-    TokenBucket flood() {
+    FloodGate flood() {
         return flood;
     }
 
@@ -124,23 +124,14 @@ public final class Session {
         this.channel = channel;
         this.clientNonce = clientNonce.clone();
         this.keyReply = keyReply.clone();
-        this.datagramFlood = datagrams;
-        this.flood = messages;
+        this.datagramFlood = new FloodGate(datagrams);
+        this.flood = new FloodGate(messages);
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
     /** v2 message-level flood control, after a message has been reassembled (it was already acknowledged). */
     public synchronized FloodVerdict admitMessage(long nowNanos) {
-        boolean admitted = flood.tryTake(nowNanos);
-        if (admitted) {
-            messageFloodNoticeSent = false;
-            return FloodVerdict.ADMITTED;
-        }
-        if (messageFloodNoticeSent) {
-            return FloodVerdict.DROPPED;
-        }
-        messageFloodNoticeSent = true;
-        return FloodVerdict.DROPPED_NOTICE_DUE;
+        return flood.admit(nowNanos);
     }
 
     /**
@@ -153,21 +144,12 @@ public final class Session {
     }
 
     /**
-     * Flood control, applied before any crypto work: true if this datagram may be processed. When it may
-     * not, {@code noticeDue} says whether this is the first drop of a burst (one error notice per burst).
+     * Flood control, applied before any crypto work: whether this datagram may be processed and, if not,
+     * whether this is the first drop of a burst (one error notice per burst).
      */
     public synchronized FloodVerdict admit(long nowNanos) {
         lastActiveNanos = nowNanos;
-        boolean admitted = (profile == Profile.V2 ? datagramFlood : flood).tryTake(nowNanos);
-        if (admitted) {
-            floodNoticeSent = false;
-            return FloodVerdict.ADMITTED;
-        }
-        if (floodNoticeSent) {
-            return FloodVerdict.DROPPED;
-        }
-        floodNoticeSent = true;
-        return FloodVerdict.DROPPED_NOTICE_DUE;
+        return (profile == Profile.V2 ? datagramFlood : flood).admit(nowNanos);
     }
 
     public enum FloodVerdict { ADMITTED, DROPPED, DROPPED_NOTICE_DUE }

@@ -80,13 +80,13 @@ public class SessionRegistry {
         long now = now();
         List<Session> ended = new ArrayList<>();
         Session previous = byPeer.remove(peer);
-        TokenBucket flood;
+        FloodGate flood;
         if (previous != null) {
             end(previous);
             ended.add(previous);
             flood = previous.flood();
         } else {
-            flood = new TokenBucket(floodPerSecond, floodBurst, now);
+            flood = new FloodGate(new TokenBucket(floodPerSecond, floodBurst, now));
         }
         while (byPeer.size() >= maxSessions) {
             Iterator<Session> eldest = byPeer.values().iterator();

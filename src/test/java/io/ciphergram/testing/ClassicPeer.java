@@ -1,14 +1,10 @@
 package io.ciphergram.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import io.ciphergram.cli.ClassicConnection;
@@ -17,10 +13,10 @@ import io.ciphergram.crypto.CryptoFailure;
 /** A classic client for tests: connects over real UDP and collects every line it receives. */
 public final class ClassicPeer implements AutoCloseable {
 
-    public static final Duration WAIT = Duration.ofSeconds(10);
+    public static final Duration WAIT = Lines.WAIT;
 
     private final ClassicConnection connection;
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Lines received = new Lines();
     private final Thread receiver;
 
     private ClassicPeer(ClassicConnection connection) {
@@ -51,16 +47,15 @@ public final class ClassicPeer implements AutoCloseable {
 
     /** Waits until a received line matches, and returns it. */
     public String awaitLine(Predicate<String> matching) {
-        return await().atMost(WAIT).until(() -> received.stream().filter(matching).findFirst().orElse(null),
-                line -> line != null);
+        return received.await(matching);
     }
 
     public String awaitLine(String exact) {
-        return awaitLine(exact::equals);
+        return received.await(exact);
     }
 
     public List<String> received() {
-        return new ArrayList<>(received);
+        return received.snapshot();
     }
 
     public int localPort() {

@@ -19,23 +19,23 @@ public final class ProcessPeer implements AutoCloseable {
 
     private final Process process;
     private final Writer stdin;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final Lines stdout = new Lines();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
 
     public ProcessPeer(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         process = builder.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        collect(process.getInputStream(), stdout);
-        collect(process.getErrorStream(), stderr);
+        collect(process.getInputStream(), stdout::add);
+        collect(process.getErrorStream(), stderr::add);
     }
 
-    private static void collect(java.io.InputStream in, List<String> into) {
+    private static void collect(java.io.InputStream in, java.util.function.Consumer<String> into) {
         Thread t = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    into.add(line);
+                    into.accept(line);
                 }
             } catch (IOException e) {
                 // process ended
@@ -56,12 +56,11 @@ public final class ProcessPeer implements AutoCloseable {
     }
 
     public String awaitLine(Predicate<String> matching) {
-        return await().atMost(ClassicPeer.WAIT).until(() -> stdout.stream().filter(matching).findFirst().orElse(null),
-                line -> line != null);
+        return stdout.await(matching);
     }
 
     public String awaitLine(String exact) {
-        return awaitLine(exact::equals);
+        return stdout.await(exact);
     }
 
     public void awaitStderr(Predicate<String> matching) {
@@ -69,7 +68,7 @@ public final class ProcessPeer implements AutoCloseable {
     }
 
     public List<String> stdout() {
-        return new ArrayList<>(stdout);
+        return stdout.snapshot();
     }
 
     public List<String> stderr() {

@@ -1,14 +1,10 @@
 package io.ciphergram.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import io.ciphergram.cli.V2Connection;
@@ -18,7 +14,7 @@ import io.ciphergram.crypto.KnownServers;
 public final class V2Peer implements AutoCloseable {
 
     private final V2Connection connection;
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Lines received = new Lines();
     private final Thread receiver;
 
     private V2Peer(V2Connection connection) {
@@ -52,16 +48,15 @@ public final class V2Peer implements AutoCloseable {
     }
 
     public String awaitLine(Predicate<String> matching) {
-        return await().atMost(ClassicPeer.WAIT).until(() -> received.stream().filter(matching).findFirst().orElse(null),
-                line -> line != null);
+        return received.await(matching);
     }
 
     public String awaitLine(String exact) {
-        return awaitLine(exact::equals);
+        return received.await(exact);
     }
 
     public List<String> received() {
-        return new ArrayList<>(received);
+        return received.snapshot();
     }
 
     private void receiveLoop() {
