@@ -79,6 +79,7 @@ class LossyPathTest {
             // The path really was lossy, duplicating and replaying in both directions.
             for (LossyUdpProxy.Direction d : LossyUdpProxy.Direction.values()) {
                 LossyUdpProxy.Counters c = proxy.counters(d);
+                System.out.printf("lossy path %s: %s%n", d, c);
                 assertThat(c.dropped()).as("dropped %s", d).isPositive();
                 assertThat(c.duplicated()).as("duplicated %s", d).isPositive();
                 assertThat(c.replayed()).as("replayed %s", d).isPositive();
