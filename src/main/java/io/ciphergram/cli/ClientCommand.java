@@ -123,9 +123,10 @@ public final class ClientCommand implements Callable<Integer> {
             case MATCH -> {
             }
             case MISMATCH -> throw new IOException("the server's identity key has CHANGED: it presented " + presented
-                    + ", which is not the key " + pinned.map(p -> p + " given by --fingerprint")
-                            .orElse("recorded for " + server + " in " + store.file())
-                    + ". Someone may be impersonating the server; if its key really changed, remove that line.");
+                    + ", which is not " + pinned.map(p -> "the key " + p + " given by --fingerprint."
+                            + " Check the fingerprint the server logs at startup.")
+                            .orElse("the key recorded for " + server + " in " + store.file() + ". Someone may be"
+                                    + " impersonating the server; if its key really changed, remove that line."));
         }
     }
 
