@@ -4,24 +4,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.function.Predicate;
 
 import io.ciphergram.cli.V2Connection;
 import io.ciphergram.crypto.KnownServers;
 
 /** A v2 client for tests: connects over real UDP (optionally through a proxy) and collects every line. */
-public final class V2Peer implements AutoCloseable {
-
-    private final V2Connection connection;
-    private final Lines received = new Lines();
-    private final Thread receiver;
+public final class V2Peer extends ChatPeer<V2Connection> {
 
     private V2Peer(V2Connection connection) {
-        this.connection = connection;
-        this.receiver = new Thread(this::receiveLoop, "test-v2-peer-receiver");
-        receiver.setDaemon(true);
-        receiver.start();
+        super(connection);
     }
 
     /** Joins, trusting the server on first use in a per-test known_servers file. */
@@ -39,27 +30,8 @@ public final class V2Peer implements AutoCloseable {
         return join(new InetSocketAddress("127.0.0.1", port), name, knownServers);
     }
 
-    public V2Connection connection() {
-        return connection;
-    }
-
-    public void say(String text) throws IOException {
-        connection.sendText(text);
-    }
-
-    public String awaitLine(Predicate<String> matching) {
-        return received.await(matching);
-    }
-
-    public String awaitLine(String exact) {
-        return received.await(exact);
-    }
-
-    public List<String> received() {
-        return received.snapshot();
-    }
-
-    private void receiveLoop() {
+    @Override
+    protected void receiveLoop() {
         try {
             String line;
             while ((line = connection.receiveText()) != null) {
@@ -68,10 +40,5 @@ public final class V2Peer implements AutoCloseable {
         } catch (IOException e) {
             received.add("<failed: " + e.getMessage() + ">");
         }
-    }
-
-    @Override
-    public void close() {
-        connection.close();
     }
 }
