@@ -96,4 +96,38 @@ class SessionRegistryTest {
         assertThat(g1.guest()).isTrue();
         assertThat(g1.established()).isTrue();
     }
+
+    @Test
+    void concurrentRegistrationsOfOneNameAllGetDistinctNames() throws Exception {
+        SessionRegistry big = new SessionRegistry(10_000, Duration.ofHours(1), 10, 20, clock::get);
+        int threads = 8;
+        int perThread = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<java.util.List<String>>> results = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            results.add(pool.submit(() -> {
+                start.await();
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    Session s = big.start(PeerId.udp("10.1." + thread + "." + (i / 250), 1000 + i)).session();
+                    s.keyed(SessionKey.random(new SecureRandom()));
+                    names.add(big.register(s, i % 2 == 0 ? "bob" : "BOB"));
+                }
+                return names;
+            }));
+        }
+        start.countDown();
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (var result : results) {
+            for (String name : result.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertThat(all.add(name.toLowerCase(java.util.Locale.ROOT))).as("unique: %s", name).isTrue();
+            }
+        }
+        pool.shutdown();
+        assertThat(all).hasSize(threads * perThread).contains("bob", "bob2", "bob800");
+        assertThat(big.established()).hasSize(threads * perThread);
+        assertThat(big.size()).isEqualTo(threads * perThread);
+    }
 }
