@@ -90,7 +90,7 @@ public final class ClassicConnection implements ChatConnection {
                     send(ClassicCodec.encode(new ClassicFrame.Ack()));
                     return;
                 }
-            } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
+            } catch (SocketTimeoutException e) {
                 // try again: the SYN or its answer may have been lost
             }
         }
@@ -174,13 +174,23 @@ public final class ClassicConnection implements ChatConnection {
     }
 
     private void send(byte[] datagram) throws IOException {
-        socket.send(new DatagramPacket(datagram, datagram.length));
+        try {
+            socket.send(new DatagramPacket(datagram, datagram.length));
+        } catch (java.net.PortUnreachableException e) {
+            // an earlier ICMP error surfacing on this send: UDP gives no delivery promise anyway
+        }
     }
 
     private byte[] receive() throws IOException {
         DatagramPacket packet = new DatagramPacket(receiveBuffer, receiveBuffer.length);
-        socket.receive(packet);
-        return Arrays.copyOf(packet.getData(), packet.getLength());
+        while (true) {
+            try {
+                socket.receive(packet);
+                return Arrays.copyOf(packet.getData(), packet.getLength());
+            } catch (java.net.PortUnreachableException e) {
+                // an ICMP error for something we sent: not a datagram, and not the end of the session
+            }
+        }
     }
 
     @Override

@@ -89,7 +89,7 @@ public final class V2Connection implements ChatConnection {
         byte[] buffer = new byte[V2Codec.MAX_DATAGRAM + 1];
         byte[] pending = handshake.hello();
         for (int attempt = 0; attempt < HANDSHAKE_ATTEMPTS * 2; attempt++) {
-            socket.send(new DatagramPacket(pending, pending.length));
+            send(socket, pending);
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
@@ -214,7 +214,7 @@ public final class V2Connection implements ChatConnection {
                     }
                 }
                 for (byte[] datagram : out) {
-                    socket.send(new DatagramPacket(datagram, datagram.length));
+                    send(socket, datagram);
                 }
                 long waitMillis = Math.max(1, Math.min(MAX_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(wake - now)));
                 socket.setSoTimeout((int) waitMillis);
@@ -229,6 +229,18 @@ public final class V2Connection implements ChatConnection {
         } finally {
             ended = true;
             incoming.offer(END);
+        }
+    }
+
+    /**
+     * Sends a datagram. On a connected UDP socket an earlier ICMP "port unreachable" surfaces on the next
+     * send or receive; like a lost datagram it is left to retransmission (or its give-up) to judge.
+     */
+    private static void send(DatagramSocket socket, byte[] datagram) throws IOException {
+        try {
+            socket.send(new DatagramPacket(datagram, datagram.length));
+        } catch (java.net.PortUnreachableException e) {
+            // as if lost
         }
     }
 
@@ -271,7 +283,7 @@ public final class V2Connection implements ChatConnection {
                 synchronized (channel) {
                     close = channel.close(System.nanoTime());
                 }
-                socket.send(new DatagramPacket(close, close.length));
+                send(socket, close);
             } catch (IOException | RuntimeException e) {
                 // closing anyway
             }
