@@ -1,11 +1,9 @@
 package io.ciphergram.crypto;
 
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
 
-import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
@@ -18,35 +16,21 @@ public final class ClassicKeyTransport {
 
     private static final OAEPParameterSpec OAEP_SHA1 =
             new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT);
-    private static final ThreadLocal<Cipher> RSA = ThreadLocal.withInitial(
-            () -> ClassicMessageCipher.newCipher("RSA/ECB/OAEPPadding"));
 
     private ClassicKeyTransport() {
     }
 
     /** Encrypts {@code key} to the client's public key; for a 2048-bit key the result is 256 bytes. */
     public static byte[] wrap(PublicKey recipient, SessionKey key) {
-        try {
-            Cipher cipher = RSA.get();
-            cipher.init(Cipher.ENCRYPT_MODE, recipient, OAEP_SHA1);
-            return cipher.doFinal(key.encoded());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot encrypt to this public key", e);
-        }
+        return RsaOaep.encrypt(recipient, OAEP_SHA1, key.encoded());
     }
 
     public static SessionKey unwrap(PrivateKey own, byte[] wrapped) throws CryptoFailure {
-        byte[] material;
+        byte[] material = RsaOaep.decrypt(own, OAEP_SHA1, wrapped, SessionKey.LENGTH);
         try {
-            Cipher cipher = RSA.get();
-            cipher.init(Cipher.DECRYPT_MODE, own, OAEP_SHA1);
-            material = cipher.doFinal(wrapped);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new CryptoFailure();
+            return SessionKey.of(material);
+        } finally {
+            java.util.Arrays.fill(material, (byte) 0);
         }
-        if (material.length != SessionKey.LENGTH) {
-            throw new CryptoFailure();
-        }
-        return SessionKey.of(material);
     }
 }

@@ -1,13 +1,11 @@
 package io.ciphergram.crypto;
 
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Arrays;
 
-import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
@@ -23,9 +21,6 @@ public final class V2KeyTransport {
 
     static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec(
             "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
-
-    private static final ThreadLocal<Cipher> RSA = ThreadLocal.withInitial(
-            () -> ClassicMessageCipher.newCipher("RSA/ECB/OAEPPadding"));
 
     private V2KeyTransport() {
     }
@@ -44,11 +39,7 @@ public final class V2KeyTransport {
         }
         byte[] material = secret.encoded();
         try {
-            Cipher cipher = RSA.get();
-            cipher.init(Cipher.ENCRYPT_MODE, recipient, OAEP_SHA256);
-            return cipher.doFinal(material);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot encrypt to this public key", e);
+            return RsaOaep.encrypt(recipient, OAEP_SHA256, material);
         } finally {
             Arrays.fill(material, (byte) 0);
         }
@@ -59,18 +50,8 @@ public final class V2KeyTransport {
      * and a plaintext that is not 32 bytes all end in the same {@link CryptoFailure} (no Manger oracle).
      */
     public static SessionSecret unwrap(PrivateKey own, byte[] wrapped) throws CryptoFailure {
-        byte[] material;
+        byte[] material = RsaOaep.decrypt(own, OAEP_SHA256, wrapped, SessionSecret.LENGTH);
         try {
-            Cipher cipher = RSA.get();
-            cipher.init(Cipher.DECRYPT_MODE, own, OAEP_SHA256);
-            material = cipher.doFinal(wrapped);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new CryptoFailure();
-        }
-        try {
-            if (material.length != SessionSecret.LENGTH) {
-                throw new CryptoFailure();
-            }
             return SessionSecret.of(material);
         } finally {
             Arrays.fill(material, (byte) 0);
