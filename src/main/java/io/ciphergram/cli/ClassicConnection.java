@@ -1,10 +1,7 @@
 package io.ciphergram.cli;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
@@ -21,23 +18,21 @@ import io.ciphergram.protocol.ClassicFrame;
 import io.ciphergram.protocol.FrameException;
 
 /**
- * A client's end of one classic session, over a plain blocking UDP socket: the seed's handshake, key
- * exchange and registration, then sealed text both ways. The console client and the tests share it.
+ * A client's end of one classic session: the seed's handshake, key exchange and registration, then
+ * sealed text both ways. The console client and the tests share it.
  */
 public final class ClassicConnection implements ChatConnection {
 
     /** How often the handshake is tried before giving up: UDP may lose a SYN. */
     private static final int SYN_ATTEMPTS = 5;
 
-    private final DatagramSocket socket;
+    private final DatagramLink link;
     private final SecureRandom random = new SecureRandom();
     private final ClassicMessageCipher cipher = new ClassicMessageCipher(random);
-    private final byte[] receiveBuffer = new byte[ClassicCodec.MAX_DATAGRAM + 1];
     private SessionKey key;
-    private volatile int undecryptable;
 
-    private ClassicConnection(DatagramSocket socket) {
-        this.socket = socket;
+    private ClassicConnection(DatagramLink link) {
+        this.link = link;
     }
 
     /**
@@ -46,62 +41,56 @@ public final class ClassicConnection implements ChatConnection {
      * @param name the username to register, or null for the no-handshake variant (key only, guest name)
      */
     public static ClassicConnection open(InetSocketAddress server, String name, Duration timeout) throws IOException {
-        DatagramSocket socket = new DatagramSocket();
+        DatagramLink link = DatagramLink.connect(server, ClassicCodec.MAX_DATAGRAM);
         try {
-            socket.connect(server);
-            ClassicConnection connection = new ClassicConnection(socket);
+            ClassicConnection connection = new ClassicConnection(link);
             connection.establish(name, timeout);
             return connection;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            link.close();
             throw e;
         }
     }
 
     private void establish(String name, Duration timeout) throws IOException {
         KeyPair keyPair = RsaKeys.generate(random);
-        int waitMillis = (int) Math.max(1, timeout.toMillis() / SYN_ATTEMPTS);
-        socket.setSoTimeout(waitMillis);
         if (name != null) {
-            handshake();
+            handshake((int) Math.max(1, timeout.toMillis() / SYN_ATTEMPTS));
         }
-        send(ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((RSAPublicKey) keyPair.getPublic())));
-        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-        byte[] reply = receiveSkipping(ClassicCodec.ServerExpects.KEY_REPLY);
+        link.send(ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((RSAPublicKey) keyPair.getPublic())));
+        byte[] reply = keyReply((int) Math.max(1, timeout.toMillis()));
         try {
             ClassicFrame frame = ClassicCodec.decodeFromServer(reply, ClassicCodec.ServerExpects.KEY_REPLY);
             key = ClassicKeyTransport.unwrap(keyPair.getPrivate(), ((ClassicFrame.KeyReply) frame).encryptedKey());
-        } catch (FrameException | CryptoFailure e) {
+        } catch (FrameException | CryptoFailure | ClassCastException e) {
             throw new IOException("the server's key reply could not be read");
         }
         if (name != null) {
-            send(ClassicCodec.encode(new ClassicFrame.Username(name)));
+            link.send(ClassicCodec.encode(new ClassicFrame.Username(name)));
         }
-        socket.setSoTimeout(0);
     }
 
-    private void handshake() throws IOException {
-        byte[] syn = ClassicCodec.encode(new ClassicFrame.Syn());
+    private void handshake(int waitMillis) throws IOException {
         byte[] synAck = ClassicCodec.encode(new ClassicFrame.SynAck());
         for (int attempt = 0; attempt < SYN_ATTEMPTS; attempt++) {
-            send(syn);
-            try {
-                if (Arrays.equals(receive(), synAck)) {
-                    send(ClassicCodec.encode(new ClassicFrame.Ack()));
-                    return;
-                }
-            } catch (SocketTimeoutException e) {
-                // try again: the SYN or its answer may have been lost
+            link.send(ClassicCodec.encode(new ClassicFrame.Syn()));
+            // null (nothing in time) or anything else: the SYN or its answer may have been lost; try again
+            if (Arrays.equals(link.receive(waitMillis), synAck)) {
+                link.send(ClassicCodec.encode(new ClassicFrame.Ack()));
+                return;
             }
         }
         throw new IOException("no SYN-ACK from the server after " + SYN_ATTEMPTS + " attempts");
     }
 
-    /** The key reply is the first datagram after SYN-ACK; a duplicated SYN-ACK is skipped. */
-    private byte[] receiveSkipping(ClassicCodec.ServerExpects expects) throws IOException {
+    /** Seed clients read the first datagram after SYN-ACK as the key; a duplicated SYN-ACK is skipped. */
+    private byte[] keyReply(int timeoutMillis) throws IOException {
         byte[] synAck = ClassicCodec.encode(new ClassicFrame.SynAck());
         while (true) {
-            byte[] datagram = receive();
+            byte[] datagram = link.receive(timeoutMillis);
+            if (datagram == null) {
+                throw new IOException("no key reply from the server");
+            }
             if (!Arrays.equals(datagram, synAck)) {
                 return datagram;
             }
@@ -111,8 +100,7 @@ public final class ClassicConnection implements ChatConnection {
     /** Seals and sends one line of text. */
     @Override
     public void sendText(String text) throws IOException {
-        byte[] datagram = ClassicCodec.encode(new ClassicFrame.Sealed(cipher.seal(key, text)));
-        send(datagram);
+        link.send(ClassicCodec.encode(new ClassicFrame.Sealed(cipher.seal(key, text))));
     }
 
     /** Blocks for the next message; datagrams that do not decrypt are skipped (seed clients ignore them too). */
@@ -122,14 +110,9 @@ public final class ClassicConnection implements ChatConnection {
             try {
                 return receiveSealedText();
             } catch (CryptoFailure e) {
-                undecryptable++;
+                // skipped
             }
         }
-    }
-
-    /** Datagrams received that did not decrypt. */
-    public int undecryptable() {
-        return undecryptable;
     }
 
     @Override
@@ -148,7 +131,7 @@ public final class ClassicConnection implements ChatConnection {
      * @throws CryptoFailure if it does not decrypt
      */
     public String receiveSealedText() throws IOException, CryptoFailure {
-        byte[] datagram = receive();
+        byte[] datagram = link.receive(0);
         try {
             ClassicFrame frame = ClassicCodec.decodeFromServer(datagram, ClassicCodec.ServerExpects.MESSAGE);
             if (!(frame instanceof ClassicFrame.Sealed sealed)) {
@@ -162,39 +145,15 @@ public final class ClassicConnection implements ChatConnection {
 
     /** Sends a datagram as it is, outside the protocol: for tests and diagnostics. */
     public void sendRaw(byte[] datagram) throws IOException {
-        send(datagram);
-    }
-
-    public void setReceiveTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) timeout.toMillis());
+        link.send(datagram);
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-
-    private void send(byte[] datagram) throws IOException {
-        try {
-            socket.send(new DatagramPacket(datagram, datagram.length));
-        } catch (java.net.PortUnreachableException e) {
-            // an earlier ICMP error surfacing on this send: UDP gives no delivery promise anyway
-        }
-    }
-
-    private byte[] receive() throws IOException {
-        DatagramPacket packet = new DatagramPacket(receiveBuffer, receiveBuffer.length);
-        while (true) {
-            try {
-                socket.receive(packet);
-                return Arrays.copyOf(packet.getData(), packet.getLength());
-            } catch (java.net.PortUnreachableException e) {
-                // an ICMP error for something we sent: not a datagram, and not the end of the session
-            }
-        }
+        return link.localAddress();
     }
 
     @Override
     public void close() {
-        socket.close();
+        link.close();
     }
 }

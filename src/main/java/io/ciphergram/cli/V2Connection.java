@@ -1,15 +1,11 @@
 package io.ciphergram.cli;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,20 +39,19 @@ public final class V2Connection implements ChatConnection {
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String END = new String("end of session");
 
-    private final DatagramSocket socket;
+    private final DatagramLink link;
     private final SecureChannel channel;
     private final V2Frame.Limits limits;
     private final Fingerprint fingerprint;
     private final BlockingQueue<String> incoming = new LinkedBlockingQueue<>();
-    private final byte[] buffer = new byte[V2Codec.MAX_DATAGRAM + 1];
     private final Thread io;
     private volatile IOException failure;
     private volatile boolean ended;
     /** The server ended the session (after /quit): it had processed, in order, everything sent before. */
     private volatile boolean closedByServer;
 
-    private V2Connection(DatagramSocket socket, ClientHandshake.Established established, long now) {
-        this.socket = socket;
+    private V2Connection(DatagramLink link, ClientHandshake.Established established, long now) {
+        this.link = link;
         this.limits = established.limits();
         this.fingerprint = established.fingerprint();
         this.channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
@@ -69,40 +64,36 @@ public final class V2Connection implements ChatConnection {
     }
 
     public static V2Connection open(InetSocketAddress server, String name, Duration timeout, Trust trust) throws IOException {
-        DatagramSocket socket = new DatagramSocket();
+        DatagramLink link = DatagramLink.connect(server, V2Codec.MAX_DATAGRAM);
         try {
-            socket.connect(server);
             ClientHandshake handshake = new ClientHandshake(name, new SecureRandom());
-            ClientHandshake.Established established = handshake(socket, handshake, timeout);
+            ClientHandshake.Established established = handshake(link, handshake, timeout);
             trust.check(established.fingerprint());
-            return new V2Connection(socket, established, System.nanoTime());
+            return new V2Connection(link, established, System.nanoTime());
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            link.close();
             throw e;
         }
     }
 
     /** Hello until a Retry, then KeyOffer until a KeyReply; each lost datagram is simply sent again. */
-    private static ClientHandshake.Established handshake(DatagramSocket socket, ClientHandshake handshake,
+    private static ClientHandshake.Established handshake(DatagramLink link, ClientHandshake handshake,
             Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, timeout.toMillis() / HANDSHAKE_ATTEMPTS));
-        byte[] buffer = new byte[V2Codec.MAX_DATAGRAM + 1];
+        int waitMillis = (int) Math.max(1, timeout.toMillis() / HANDSHAKE_ATTEMPTS);
         byte[] pending = handshake.hello();
         for (int attempt = 0; attempt < HANDSHAKE_ATTEMPTS * 2; attempt++) {
-            send(socket, pending);
+            link.send(pending);
+            byte[] answer = link.receive(waitMillis);
+            if (answer == null) {
+                continue; // lost either way (or nobody listening yet): send the same datagram again
+            }
             try {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                socket.receive(packet);
-                V2Frame frame = V2Codec.decode(Arrays.copyOf(packet.getData(), packet.getLength()));
+                V2Frame frame = V2Codec.decode(answer);
                 if (frame instanceof V2Frame.Retry retry && !handshake.offered()) {
                     pending = handshake.onRetry(retry);
                 } else if (frame instanceof V2Frame.KeyReply reply && handshake.offered()) {
-                    ClientHandshake.Established established = handshake.onKeyReply(reply);
-                    socket.setSoTimeout(0);
-                    return established;
+                    return handshake.onKeyReply(reply);
                 }
-            } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
-                // lost either way (or nobody listening yet): send the same datagram again
             } catch (FrameException e) {
                 // not a handshake answer (e.g. a classic server): keep waiting until the attempts run out
             } catch (ClientHandshake.HandshakeException e) {
@@ -214,11 +205,13 @@ public final class V2Connection implements ChatConnection {
                     }
                 }
                 for (byte[] datagram : out) {
-                    send(socket, datagram);
+                    link.send(datagram);
                 }
                 long waitMillis = Math.max(1, Math.min(MAX_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(wake - now)));
-                socket.setSoTimeout((int) waitMillis);
-                receiveOne();
+                byte[] datagram = link.receive((int) waitMillis);
+                if (datagram != null) {
+                    receive(datagram);
+                }
             }
         } catch (SocketException e) {
             if (!ended) {
@@ -232,28 +225,9 @@ public final class V2Connection implements ChatConnection {
         }
     }
 
-    /**
-     * Sends a datagram. On a connected UDP socket an earlier ICMP "port unreachable" surfaces on the next
-     * send or receive; like a lost datagram it is left to retransmission (or its give-up) to judge.
-     */
-    private static void send(DatagramSocket socket, byte[] datagram) throws IOException {
+    private void receive(byte[] datagram) {
         try {
-            socket.send(new DatagramPacket(datagram, datagram.length));
-        } catch (java.net.PortUnreachableException e) {
-            // as if lost
-        }
-    }
-
-    private void receiveOne() throws IOException {
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        try {
-            socket.receive(packet);
-        } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
-            // ICMP "port unreachable" is no proof the path is gone for good: retransmission decides that
-            return;
-        }
-        try {
-            V2Frame frame = V2Codec.decode(Arrays.copyOf(packet.getData(), packet.getLength()));
+            V2Frame frame = V2Codec.decode(datagram);
             if (!(frame instanceof V2Frame.Data data)) {
                 return; // a late handshake datagram
             }
@@ -283,12 +257,12 @@ public final class V2Connection implements ChatConnection {
                 synchronized (channel) {
                     close = channel.close(System.nanoTime());
                 }
-                send(socket, close);
+                link.send(close);
             } catch (IOException | RuntimeException e) {
                 // closing anyway
             }
         }
-        socket.close();
+        link.close();
         try {
             io.join(1000);
         } catch (InterruptedException e) {
