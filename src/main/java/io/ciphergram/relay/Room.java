@@ -97,9 +97,8 @@ final class Room {
             return;
         }
         // Guests name themselves inside their text, so theirs is relayed verbatim.
-        String line = session.guest() ? text : session.name() + ": " + text;
-        if (fits(session, line)) {
-            byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = (session.guest() ? text : session.name() + ": " + text).getBytes(StandardCharsets.UTF_8);
+        if (fits(session, utf8)) {
             for (Session to : sessions.established()) {
                 if (to != session) {
                     deliverMessage(to, utf8);
@@ -128,9 +127,9 @@ final class Room {
                     send(session, Notices.noSuchUser(parts[1]));
                     return;
                 }
-                String line = Notices.privateMessage(session.name(), parts[2]);
+                byte[] line = Notices.privateMessage(session.name(), parts[2]).getBytes(StandardCharsets.UTF_8);
                 if (fits(session, line)) {
-                    deliverMessage(target, line.getBytes(StandardCharsets.UTF_8));
+                    deliverMessage(target, line);
                 }
             }
             case "/quit" -> {
@@ -158,8 +157,8 @@ final class Room {
      * A classic sender's text must fit in one classic datagram (its clients' limit, refused with a notice);
      * a v2 sender's may be up to 64 KiB, and classic recipients get it in parts.
      */
-    private boolean fits(Session sender, String line) {
-        int bytes = line.getBytes(StandardCharsets.UTF_8).length;
+    private boolean fits(Session sender, byte[] utf8) {
+        int bytes = utf8.length;
         int max = sender.isV2() ? ReliableConstants.MAX_MESSAGE : ClassicCodec.MAX_TEXT_BYTES;
         if (bytes <= max) {
             return true;

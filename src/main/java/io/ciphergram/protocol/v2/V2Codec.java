@@ -89,6 +89,9 @@ public final class V2Codec {
             if (frame instanceof V2Frame.Data d && d.ciphertext().length < 16) {
                 throw new FrameException(DropReason.MALFORMED_FRAME);
             }
+            if (frame instanceof V2Frame.KeyReply r && r.limits().maxMessageBytes() < 0) {
+                throw new FrameException(DropReason.MALFORMED_FRAME); // a u32 this implementation cannot hold
+            }
             return frame;
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new FrameException(DropReason.MALFORMED_FRAME);
@@ -130,6 +133,13 @@ public final class V2Codec {
 
     private static void signedPart(ByteBuffer out, V2Frame.KeyReply r) {
         V2Frame.Limits l = r.limits();
+        u16Check(l.messagesPerSecond());
+        u16Check(l.burst());
+        u16Check(l.idleTimeoutSeconds());
+        u16Check(l.keepaliveSeconds());
+        if (l.maxMessageBytes() < 0) {
+            throw new IllegalArgumentException("max_message does not fit");
+        }
         out.put(check(r.serverNonce(), NONCE_LENGTH)).putLong(r.sessionId())
                 .putShort((short) r.serverIdentityKey().length).put(r.serverIdentityKey())
                 .putShort((short) r.wrappedSecret().length).put(r.wrappedSecret())
@@ -180,6 +190,13 @@ public final class V2Codec {
             throw new IllegalArgumentException("length over bound");
         }
         return length;
+    }
+
+    /** Limits are configuration: one that does not fit its field is refused, never silently truncated. */
+    private static void u16Check(int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException("a limit of " + value + " does not fit in 16 bits");
+        }
     }
 
     private static int u16(ByteBuffer in) {

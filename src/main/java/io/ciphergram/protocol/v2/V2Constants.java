@@ -14,7 +14,10 @@ public final class V2Constants {
 
     // ---- Key schedule (HKDF-SHA256, RFC 5869) -------------------------------------------------------
 
-    /** The secret the client generates and RSA-OAEP-wraps to the server: a full SHA-256 output of entropy. */
+    /**
+     * The session secret the server draws and RSA-OAEP-wraps to the client's ephemeral key: a full SHA-256
+     * output of entropy.
+     */
     public static final int SESSION_SECRET_LENGTH = 32;
 
     /** SHA-256 of the handshake transcript; used as the HKDF-Extract salt so keys bind to the handshake. */

@@ -258,6 +258,19 @@ class V2CodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void limitsThatDoNotFitTheirFieldsAreRefusedNotTruncated() {
+        V2Frame.KeyReply tooFast = new V2Frame.KeyReply(filled(32, 0x77), 1L, IDENTITY_KEY, WRAPPED,
+                new V2Frame.Limits(70_000, 20, 65_536, 180, 10), SIGNATURE);
+        assertThatThrownBy(() -> V2Codec.encode(tooFast)).isInstanceOf(IllegalArgumentException.class);
+
+        byte[] reply = V2Codec.encode(KEY_REPLY);
+        // the signed part ends u32 max_message, u16 idle_timeout, u16 keepalive
+        int maxMessageAt = V2Codec.signedPart(KEY_REPLY).length - 8;
+        reply[maxMessageAt] = (byte) 0x80; // max_message with its top bit set: over 2^31
+        assertRejected(reply, DropReason.MALFORMED_FRAME);
+    }
+
     private static void assertRejected(byte[] datagram, DropReason reason) {
         assertThatThrownBy(() -> V2Codec.decode(datagram))
                 .as("%d bytes starting %s", datagram.length, HexFormat.of().formatHex(Arrays.copyOf(datagram, Math.min(4, datagram.length))))
