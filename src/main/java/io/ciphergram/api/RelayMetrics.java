@@ -3,27 +3,29 @@ package io.ciphergram.api;
 import jakarta.inject.Singleton;
 
 import io.ciphergram.protocol.DropReason;
+import io.ciphergram.relay.Engine;
 import io.ciphergram.session.Counters;
-import io.ciphergram.session.SessionRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-/** Binds the relay's counters to Micrometer; served at /q/metrics in Prometheus format. */
+/**
+ * Binds the relay's counters to Micrometer; served at /q/metrics in Prometheus format. It reads only what
+ * is safe off the relay thread: the counters and the registry's published live count.
+ */
 @Singleton
 public class RelayMetrics implements MeterBinder {
 
-    private final Counters counters;
-    private final SessionRegistry sessions;
+    private final Engine engine;
 
-    public RelayMetrics(Counters counters, SessionRegistry sessions) {
-        this.counters = counters;
-        this.sessions = sessions;
+    public RelayMetrics(Engine engine) {
+        this.engine = engine;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        Counters counters = engine.counters();
         FunctionCounter.builder("ciphergram.datagrams.received", counters, Counters::receivedCount)
                 .description("Datagrams received on every transport").register(registry);
         for (DropReason reason : DropReason.values()) {
@@ -37,7 +39,7 @@ public class RelayMetrics implements MeterBinder {
                 .description("Messages refused with an error notice to their sender").register(registry);
         FunctionCounter.builder("ciphergram.datagrams.send.failed", counters, Counters::sendFailedCount)
                 .description("Datagrams the transport could not send").register(registry);
-        Gauge.builder("ciphergram.sessions", sessions, SessionRegistry::size)
-                .description("Live sessions (all states)").register(registry);
+        Gauge.builder("ciphergram.sessions", engine.sessions(), s -> s.liveCount())
+                .description("Live sessions and half-open handshakes").register(registry);
     }
 }

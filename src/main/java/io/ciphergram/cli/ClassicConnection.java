@@ -15,7 +15,9 @@ import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.ClassicFrame;
+import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.Utf8;
 
 /**
  * A client's end of one classic session: the seed's handshake, key exchange and registration, then
@@ -137,7 +139,7 @@ public final class ClassicConnection implements ChatConnection {
             if (!(frame instanceof ClassicFrame.Sealed sealed)) {
                 throw new CryptoFailure();
             }
-            return cipher.open(key, sealed.ivAndCiphertext());
+            return Utf8.decode(cipher.open(key, sealed.ivAndCiphertext()), DropReason.UNDECRYPTABLE);
         } catch (FrameException e) {
             throw new CryptoFailure();
         }

@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.Fingerprint;
-import io.ciphergram.crypto.KnownServers;
 import io.ciphergram.protocol.TokenBucket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,7 +81,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress address = parse(server);
+        InetSocketAddress address = HostPort.parse(server).resolve();
         String username = name != null ? name : System.getProperty("user.name", "user");
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         ChatConnection connection;
@@ -168,11 +167,4 @@ public final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    static InetSocketAddress parse(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("--server must be HOST:PORT, got " + hostPort);
-        }
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-    }
 }

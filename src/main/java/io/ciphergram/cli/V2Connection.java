@@ -12,12 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.Fingerprint;
+import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
-import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.Utf8;
 import io.ciphergram.protocol.v2.ClientHandshake;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.V2Codec;
-import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Frame;
 
 /**
@@ -54,10 +54,7 @@ public final class V2Connection implements ChatConnection {
         this.link = link;
         this.limits = established.limits();
         this.fingerprint = established.fingerprint();
-        this.channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
-                established.transcriptHash(), new TokenBucket(limits.messagesPerSecond(), limits.burst(), now),
-                TimeUnit.SECONDS.toNanos(Math.max(1, limits.keepaliveSeconds())), V2Constants.REKEY_AFTER_MESSAGES,
-                V2Constants.REKEY_AFTER_NANOS, now);
+        this.channel = SecureChannel.client(established, now);
         this.io = new Thread(this::run, "ciphergram-v2-io");
         io.setDaemon(true);
         io.start();
@@ -236,7 +233,7 @@ public final class V2Connection implements ChatConnection {
                 inbound = channel.open(data, System.nanoTime());
             }
             for (byte[] message : inbound.messages()) {
-                incoming.offer(new String(message, StandardCharsets.UTF_8));
+                incoming.offer(Utf8.decode(message, DropReason.MALFORMED_FRAME));
             }
             if (inbound.closed()) {
                 closedByServer = true;

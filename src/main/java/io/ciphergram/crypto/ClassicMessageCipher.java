@@ -1,9 +1,5 @@
 package io.ciphergram.crypto;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -64,28 +60,19 @@ public final class ClassicMessageCipher {
     }
 
     /**
-     * Opens IV || ciphertext into text. Wrong length, bad padding and invalid UTF-8 all end in the same
-     * {@link CryptoFailure}: the seed's CBC has no MAC, so distinguishable failures would be a padding oracle.
+     * Opens IV || ciphertext into the plaintext bytes. Wrong length, bad padding and a wrong key all end in
+     * the same {@link CryptoFailure}: the seed's CBC has no MAC, so distinguishable failures would be a
+     * padding oracle. The caller decodes the text and must treat a malformed one exactly like this failure.
      */
-    public String open(SessionKey key, byte[] sealed) throws CryptoFailure {
+    public byte[] open(SessionKey key, byte[] sealed) throws CryptoFailure {
         if (sealed.length < IV_LENGTH + BLOCK || sealed.length % BLOCK != 0) {
             throw new CryptoFailure();
         }
-        byte[] plaintext;
         try {
             Cipher cipher = CBC.get();
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new IvParameterSpec(sealed, 0, IV_LENGTH));
-            plaintext = cipher.doFinal(sealed, IV_LENGTH, sealed.length - IV_LENGTH);
+            return cipher.doFinal(sealed, IV_LENGTH, sealed.length - IV_LENGTH);
         } catch (GeneralSecurityException e) {
-            throw new CryptoFailure();
-        }
-        try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(plaintext));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
             throw new CryptoFailure();
         }
     }

@@ -3,8 +3,6 @@ package io.ciphergram.crypto;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import io.ciphergram.protocol.v2.V2Constants;
-
 /**
  * The v2 key schedule: one AES-128-GCM key and IV salt per direction, so client and server never encrypt
  * under the same key and nonce space.
@@ -22,6 +20,19 @@ import io.ciphergram.protocol.v2.V2Constants;
  */
 public final class DirectionKeys {
 
+    /** The HKDF-Extract salt: SHA-256 of the handshake transcript (generation 0) or of the key update chain. */
+    public static final int SALT_LENGTH = 32;
+
+    /*
+     * HKDF-Expand labels, one per derived value and direction (TLS 1.3 derives "key" and "iv" per direction
+     * the same way, RFC 8446 section 7.3). Distinct labels make the four outputs independent; the version
+     * prefix keeps a future profile from ever deriving the same bytes.
+     */
+    public static final String LABEL_CLIENT_TO_SERVER_KEY = "ciphergram v2 c2s key";
+    public static final String LABEL_CLIENT_TO_SERVER_IV = "ciphergram v2 c2s iv";
+    public static final String LABEL_SERVER_TO_CLIENT_KEY = "ciphergram v2 s2c key";
+    public static final String LABEL_SERVER_TO_CLIENT_IV = "ciphergram v2 s2c iv";
+
     public static final String CLIENT_TO_SERVER = "client->server";
     public static final String SERVER_TO_CLIENT = "server->client";
 
@@ -37,7 +48,7 @@ public final class DirectionKeys {
      * @param transcriptHash SHA-256 of the handshake transcript, 32 bytes
      */
     public static DirectionKeys derive(SessionSecret secret, byte[] transcriptHash) {
-        if (transcriptHash.length != V2Constants.TRANSCRIPT_HASH_LENGTH) {
+        if (transcriptHash.length != SALT_LENGTH) {
             throw new IllegalArgumentException("the transcript hash is SHA-256, 32 bytes");
         }
         byte[] ikm = secret.encoded();
@@ -45,9 +56,9 @@ public final class DirectionKeys {
         try {
             return new DirectionKeys(
                     trafficKey(prk, CLIENT_TO_SERVER,
-                            V2Constants.LABEL_CLIENT_TO_SERVER_KEY, V2Constants.LABEL_CLIENT_TO_SERVER_IV),
+                            LABEL_CLIENT_TO_SERVER_KEY, LABEL_CLIENT_TO_SERVER_IV),
                     trafficKey(prk, SERVER_TO_CLIENT,
-                            V2Constants.LABEL_SERVER_TO_CLIENT_KEY, V2Constants.LABEL_SERVER_TO_CLIENT_IV));
+                            LABEL_SERVER_TO_CLIENT_KEY, LABEL_SERVER_TO_CLIENT_IV));
         } finally {
             Arrays.fill(ikm, (byte) 0);
             Arrays.fill(prk, (byte) 0);
@@ -55,8 +66,8 @@ public final class DirectionKeys {
     }
 
     private static TrafficKey trafficKey(byte[] prk, String direction, String keyLabel, String ivLabel) {
-        byte[] key = Hkdf.expand(prk, keyLabel.getBytes(StandardCharsets.US_ASCII), V2Constants.AEAD_KEY_LENGTH);
-        byte[] iv = Hkdf.expand(prk, ivLabel.getBytes(StandardCharsets.US_ASCII), V2Constants.AEAD_NONCE_LENGTH);
+        byte[] key = Hkdf.expand(prk, keyLabel.getBytes(StandardCharsets.US_ASCII), SequencedAead.KEY_LENGTH);
+        byte[] iv = Hkdf.expand(prk, ivLabel.getBytes(StandardCharsets.US_ASCII), SequencedAead.NONCE_LENGTH);
         try {
             return new TrafficKey(direction, key, iv);
         } finally {

@@ -42,13 +42,4 @@ public final class Hkdf {
         return out;
     }
 
-    /** Extract then expand, in one step. */
-    public static byte[] derive(byte[] salt, byte[] inputKeyingMaterial, byte[] info, int length) {
-        byte[] prk = extract(salt, inputKeyingMaterial);
-        try {
-            return expand(prk, info, length);
-        } finally {
-            java.util.Arrays.fill(prk, (byte) 0);
-        }
-    }
 }

@@ -19,7 +19,9 @@ import java.util.Base64;
 public final class RsaKeys {
 
     public static final int CLIENT_KEY_BITS = 2048;
-    /** Larger keys cost the server more per handshake and no seed client makes them. */
+    /** The smallest RSA key the server encrypts a session key or secret to (NIST SP 800-57). */
+    public static final int MIN_ACCEPTED_BITS = 2048;
+    /** Larger keys cost the server more per handshake and no client makes them. */
     public static final int MAX_ACCEPTED_BITS = 4096;
 
     private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
@@ -58,7 +60,7 @@ public final class RsaKeys {
     }
 
     /**
-     * Parses a PEM {@code PUBLIC KEY} block holding an RSA key of 2048 to 4096 bits.
+     * Parses a PEM {@code PUBLIC KEY} block (the classic profile's key datagram) holding an acceptable key.
      *
      * @throws IllegalArgumentException if it is anything else
      */
@@ -67,18 +69,36 @@ public final class RsaKeys {
         if (!text.startsWith(BEGIN) || !text.endsWith(END)) {
             throw new IllegalArgumentException("not a PEM public key block");
         }
-        String body = text.substring(BEGIN.length(), text.length() - END.length());
+        return fromSpki(Base64.getMimeDecoder().decode(text.substring(BEGIN.length(), text.length() - END.length())));
+    }
+
+    /**
+     * Parses a SubjectPublicKeyInfo DER (the v2 KeyOffer's key) holding an acceptable key.
+     *
+     * @throws IllegalArgumentException if it is anything else
+     */
+    public static RSAPublicKey fromSpki(byte[] der) {
         try {
-            byte[] der = Base64.getMimeDecoder().decode(body);
-            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-            RSAPublicKey rsa = (RSAPublicKey) key;
-            int bits = rsa.getModulus().bitLength();
-            if (bits < CLIENT_KEY_BITS || bits > MAX_ACCEPTED_BITS) {
-                throw new IllegalArgumentException("RSA key size out of range");
-            }
-            return rsa;
-        } catch (GeneralSecurityException | ClassCastException e) {
+            return requireAcceptable(KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der)));
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an RSA public key", e);
         }
+    }
+
+    /**
+     * The one definition of a key the server will encrypt to: RSA of {@link #MIN_ACCEPTED_BITS} to
+     * {@link #MAX_ACCEPTED_BITS} bits.
+     *
+     * @throws IllegalArgumentException if {@code key} is anything else
+     */
+    public static RSAPublicKey requireAcceptable(PublicKey key) {
+        if (!(key instanceof RSAPublicKey rsa)) {
+            throw new IllegalArgumentException("not an RSA public key");
+        }
+        int bits = rsa.getModulus().bitLength();
+        if (bits < MIN_ACCEPTED_BITS || bits > MAX_ACCEPTED_BITS) {
+            throw new IllegalArgumentException("RSA key size out of range");
+        }
+        return rsa;
     }
 }

@@ -5,8 +5,6 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
-import io.ciphergram.protocol.v2.V2Constants;
-
 /**
  * AES-128-GCM for one direction of a v2 session, with the nonce made from the record's sequence number as
  * in TLS 1.3 (RFC 8446 section 5.3): {@code nonce = ivSalt XOR (0x00000000 || seq as 64-bit big-endian)}.
@@ -19,8 +17,18 @@ import io.ciphergram.protocol.v2.V2Constants;
  */
 public final class SequencedAead {
 
-    public static final int TAG_LENGTH = V2Constants.AEAD_TAG_LENGTH;
-    public static final int NONCE_LENGTH = V2Constants.AEAD_NONCE_LENGTH;
+    /** AES-128, the key size the classic profile uses too. */
+    public static final int KEY_LENGTH = 16;
+    /** The 96-bit GCM nonce SP 800-38D recommends; built from the sequence number, never random. */
+    public static final int NONCE_LENGTH = 12;
+    /** The full 128-bit GCM tag: truncated tags weaken forgery bounds (SP 800-38D appendix C). */
+    public static final int TAG_LENGTH = 16;
+    /**
+     * No record is sealed or opened at or past this sequence number: 2^24 + 2^22, below the 2^24.5
+     * full-size records RFC 8446 section 5.5 allows per AES-GCM key, so a peer that never moves to the
+     * next key cannot push one key past the confidentiality limit (wireguard-go's {@code RejectAfterMessages}).
+     */
+    public static final long REJECT_AFTER_MESSAGES = (1L << 24) + (1L << 22);
 
     private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(
             () -> ClassicMessageCipher.newCipher("AES/GCM/NoPadding"));
@@ -37,24 +45,16 @@ public final class SequencedAead {
     }
 
     /**
-     * Whether it is time for a new handshake: after {@link V2Constants#REKEY_AFTER_MESSAGES} records in a
-     * direction or {@link V2Constants#REKEY_AFTER_NANOS} on the same keys.
-     */
-    public static boolean needsRekey(long recordsSealed, long keyAgeNanos) {
-        return recordsSealed >= V2Constants.REKEY_AFTER_MESSAGES || keyAgeNanos >= V2Constants.REKEY_AFTER_NANOS;
-    }
-
-    /**
      * Encrypts and authenticates a record.
      *
      * @throws IllegalArgumentException if {@code seq} is not greater than every sequence number sealed
      *         before under this {@link TrafficKey} (by any {@code SequencedAead}), or is negative or at or
-     *         after {@link V2Constants#REJECT_AFTER_MESSAGES}: a repeated nonce would reveal the XOR of two
+     *         after {@link #REJECT_AFTER_MESSAGES}: a repeated nonce would reveal the XOR of two
      *         plaintexts and GCM's authentication key
      */
     public byte[] seal(long seq, byte[] associatedData, byte[] plaintext) {
-        if (seq < 0 || seq >= V2Constants.REJECT_AFTER_MESSAGES) {
-            throw new IllegalArgumentException("sequence number outside 0.." + V2Constants.REJECT_AFTER_MESSAGES
+        if (seq < 0 || seq >= REJECT_AFTER_MESSAGES) {
+            throw new IllegalArgumentException("sequence number outside 0.." + REJECT_AFTER_MESSAGES
                     + "; rekey before sending more");
         }
         key.claimForSealing(seq);
@@ -73,7 +73,7 @@ public final class SequencedAead {
      * wrong key, tampered bytes, different associated data) is the same {@link CryptoFailure}.
      */
     public byte[] open(long seq, byte[] associatedData, byte[] sealed) throws CryptoFailure {
-        if (seq < 0 || seq >= V2Constants.REJECT_AFTER_MESSAGES || sealed.length < TAG_LENGTH) {
+        if (seq < 0 || seq >= REJECT_AFTER_MESSAGES || sealed.length < TAG_LENGTH) {
             throw new CryptoFailure();
         }
         try {

@@ -4,8 +4,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-import io.ciphergram.protocol.v2.V2Constants;
-
 /**
  * The 32-byte secret a v2 client generates and transports to the server under RSA-OAEP; both sides derive
  * their {@link DirectionKeys} from it. A typed object so the secret never travels as a loose byte array and
@@ -13,7 +11,8 @@ import io.ciphergram.protocol.v2.V2Constants;
  */
 public final class SessionSecret {
 
-    public static final int LENGTH = V2Constants.SESSION_SECRET_LENGTH;
+    /** 256 bits: a full SHA-256 output of entropy for the key schedule. */
+    public static final int LENGTH = 32;
 
     private final byte[] material;
 

@@ -5,8 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.ciphergram.protocol.v2.V2Constants;
-
 /**
  * The keys of one direction of a v2 session: an AES-128-GCM key and the 12-byte IV salt that is XORed
  * with the sequence number to make each nonce (RFC 8446 section 5.3). Only {@link DirectionKeys} makes
@@ -21,7 +19,7 @@ public final class TrafficKey {
     private final AtomicLong lastSealed = new AtomicLong(-1);
 
     TrafficKey(String direction, byte[] keyMaterial, byte[] ivSalt) {
-        if (keyMaterial.length != V2Constants.AEAD_KEY_LENGTH || ivSalt.length != V2Constants.AEAD_NONCE_LENGTH) {
+        if (keyMaterial.length != SequencedAead.KEY_LENGTH || ivSalt.length != SequencedAead.NONCE_LENGTH) {
             throw new IllegalArgumentException("AES-128-GCM needs a 16-byte key and a 12-byte IV salt");
         }
         this.direction = direction;

@@ -2,14 +2,11 @@ package io.ciphergram.crypto;
 
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Arrays;
 
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-
-import io.ciphergram.protocol.v2.V2Constants;
 
 /**
  * Transports a v2 {@link SessionSecret} under RSA-OAEP with SHA-256 for both the label hash and MGF1, and
@@ -28,15 +25,10 @@ public final class V2KeyTransport {
     /**
      * Encrypts {@code secret} to {@code recipient}; for a 2048-bit key the result is 256 bytes.
      *
-     * @throws IllegalArgumentException if the key is not RSA of at least
-     *         {@link V2Constants#KEY_TRANSPORT_MIN_RSA_BITS} bits
+     * @throws IllegalArgumentException if the key is not one {@link RsaKeys#requireAcceptable} accepts
      */
     public static byte[] wrap(PublicKey recipient, SessionSecret secret) {
-        if (!(recipient instanceof RSAKey rsa)
-                || rsa.getModulus().bitLength() < V2Constants.KEY_TRANSPORT_MIN_RSA_BITS) {
-            throw new IllegalArgumentException("v2 key transport needs an RSA key of at least "
-                    + V2Constants.KEY_TRANSPORT_MIN_RSA_BITS + " bits");
-        }
+        RsaKeys.requireAcceptable(recipient);
         byte[] material = secret.encoded();
         try {
             return RsaOaep.encrypt(recipient, OAEP_SHA256, material);

@@ -1,8 +1,5 @@
 package io.ciphergram.protocol;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -59,7 +56,7 @@ public final class ClassicCodec {
         }
         return switch (expects) {
             case KEY -> throw new FrameException(DropReason.OUT_OF_STATE);
-            case USERNAME -> new ClassicFrame.Username(utf8(datagram, DropReason.BAD_USERNAME).strip());
+            case USERNAME -> new ClassicFrame.Username(Utf8.decode(datagram, DropReason.BAD_USERNAME).strip());
             case MESSAGE -> new ClassicFrame.Sealed(base64(datagram));
         };
     }
@@ -102,11 +99,6 @@ public final class ClassicCodec {
             throw new IllegalArgumentException("frame exceeds the classic 4096-byte datagram limit");
         }
         return out;
-    }
-
-    /** Whether a text of this many UTF-8 bytes can be sent as one classic message. */
-    public static boolean fits(int textBytes) {
-        return textBytes <= MAX_TEXT_BYTES;
     }
 
     /** A public key datagram is base64 of "-----BEGIN PUBLIC KEY-----...", so it always starts "LS0tLS1CRUdJTi". */
@@ -154,17 +146,6 @@ public final class ClassicCodec {
             return Base64.getDecoder().decode(n == compact.length ? compact : Arrays.copyOf(compact, n));
         } catch (IllegalArgumentException e) {
             throw new FrameException(DropReason.MALFORMED_BASE64);
-        }
-    }
-
-    private static String utf8(byte[] bytes, DropReason onError) throws FrameException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new FrameException(onError);
         }
     }
 

@@ -32,5 +32,12 @@ public enum DropReason {
     /** v2: a Data frame that failed AEAD authentication (tampered, wrong key, forged). */
     AUTH_FAILED,
     /** v2: a Data frame whose sequence number was already seen or is too old for the replay window. */
-    REPLAYED
+    REPLAYED,
+    /**
+     * v2: a Data frame whose key phase is neither the receiver's generation nor one of the next
+     * {@code SecureChannel.MAX_GENERATIONS_AHEAD}: a record of an older generation, or a forgery.
+     */
+    BAD_KEY_PHASE,
+    /** Arrived while the relay was stopping, too late to be handled. */
+    UNAVAILABLE
 }

@@ -2,12 +2,10 @@ package io.ciphergram.relay;
 
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
@@ -17,48 +15,64 @@ import io.ciphergram.session.SessionRegistry;
 
 /**
  * The protocol engine: (peer, datagram) in, (peer, datagram) out through each transport's {@link Egress}.
- * A datagram reads top to bottom: the first bytes pick the profile ({@link ClassicIngress} or
- * {@link V2Ingress}) → flood control → codec decodes → session advances → the {@link Room} routes →
- * each recipient's copy is encoded in its own profile under its own key → egress sends. Knows nothing of
- * Vert.x, so a second transport plugs in with {@link #attach} alone.
+ * The first bytes of a datagram pick the profile ({@link ClassicIngress} or {@link V2Ingress}); the
+ * {@link Room} routes texts; each recipient's outbox encodes its copy. It knows nothing of Vert.x or
+ * Quarkus: a transport plugs in with {@link #attach} and {@link #submit}. The threading model is in the
+ * package documentation: {@link #onDatagram} and the other engine methods run on the relay thread only;
+ * {@link #submit}, {@link #attach} and {@link #detach} may be called from any thread.
  */
-@ApplicationScoped
-public class ChatRelay {
+public final class ChatRelay {
 
     private static final System.Logger LOG = System.getLogger(ChatRelay.class.getName());
 
+    private final SessionRegistry sessions;
     private final Counters counters;
+    private final Executor relayThread;
+    private final Transports transports;
+    private final Drops drops;
     private final Room room;
     private final ClassicIngress classic;
     private final V2Ingress v2;
 
-    /** A relay that speaks only the classic profile (v2 datagrams are dropped as malformed). */
-    public ChatRelay(SessionRegistry sessions, Counters counters, double floodPerSecond, double floodBurst) {
-        this(sessions, counters, floodPerSecond, floodBurst, null);
-    }
-
-    @Inject
-    public ChatRelay(SessionRegistry sessions, Counters counters,
-            @ConfigProperty(name = "ciphergram.flood.per-second", defaultValue = "10") double floodPerSecond,
-            @ConfigProperty(name = "ciphergram.flood.burst", defaultValue = "20") double floodBurst,
-            ServerHandshake handshake) {
+    /**
+     * @param handshake null for a relay that speaks only the classic profile
+     * @param relayThread runs tasks on the thread that owns {@code sessions}
+     */
+    public ChatRelay(SessionRegistry sessions, Counters counters, double floodPerSecond, double floodBurst,
+            ServerHandshake handshake, Executor relayThread, Scheduler scheduler, Offload offload) {
         SecureRandom random = new SecureRandom();
+        this.sessions = sessions;
         this.counters = counters;
-        this.room = new Room(sessions, counters, random, floodPerSecond, floodBurst);
-        this.classic = new ClassicIngress(room, random);
-        this.v2 = new V2Ingress(room, handshake);
+        this.relayThread = relayThread;
+        this.transports = new Transports(counters);
+        this.drops = new Drops(counters);
+        this.room = new Room(sessions, counters, floodPerSecond, floodBurst);
+        FloodControl floods = new FloodControl(drops, room);
+        this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, random);
+        this.v2 = new V2Ingress(sessions, room, transports, drops, floods, counters, offload, scheduler, handshake);
     }
 
-    /** A transport announces how to reach its peers. */
+    /** A transport announces how to reach its peers. Any thread. */
     public void attach(String transport, Egress out) {
-        room.attach(transport, out);
+        transports.attach(transport, out);
     }
 
+    /** Any thread. */
     public void detach(String transport) {
-        room.detach(transport);
+        transports.detach(transport);
     }
 
-    /** One datagram from a peer. Never throws: bad input is dropped and counted. */
+    /** A datagram from a transport's I/O thread: handled on the relay thread. Any thread. */
+    public void submit(PeerId from, byte[] datagram) {
+        try {
+            relayThread.execute(() -> onDatagram(from, datagram));
+        } catch (RejectedExecutionException e) {
+            counters.received();
+            counters.dropped(DropReason.UNAVAILABLE);
+        }
+    }
+
+    /** One datagram from a peer, on the relay thread. Never throws: bad input is dropped and counted. */
     public void onDatagram(PeerId from, byte[] datagram) {
         counters.received();
         try {
@@ -68,20 +82,20 @@ public class ChatRelay {
                 classic.onDatagram(from, datagram);
             }
         } catch (FrameException e) {
-            room.drop(from, e.reason());
+            drops.drop(from, e.reason());
         } catch (RuntimeException e) {
-            // A bug must cost one datagram, not the event loop; the datagram's content is not logged.
+            // A bug must cost one datagram, not the relay thread; the datagram's content is not logged.
             LOG.log(Level.ERROR, "failed to handle a datagram from " + from, e);
         }
     }
 
-    /** Ends idle sessions (classic after an hour, v2 after 180 s); called periodically. */
+    /** Ends idle sessions (classic after an hour, v2 after 180 s) and tells the room; relay thread. */
     public void expireIdle() {
-        room.expireIdle();
+        room.left(sessions.expireIdle());
     }
 
-    /** Drives v2 timers (retransmissions, delayed acks, pacing); called every few milliseconds. */
-    public void tick() {
-        v2.tick();
+    /** The end of a relay turn: every egress hands its queued datagrams to its I/O thread. */
+    public void endOfTurn() {
+        transports.flush();
     }
 }

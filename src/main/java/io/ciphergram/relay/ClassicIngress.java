@@ -3,6 +3,7 @@ package io.ciphergram.relay;
 import java.security.SecureRandom;
 
 import io.ciphergram.crypto.ClassicKeyTransport;
+import io.ciphergram.crypto.ClassicMessageCipher;
 import io.ciphergram.crypto.CryptoFailure;
 import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.ClassicCodec;
@@ -10,93 +11,156 @@ import io.ciphergram.protocol.ClassicFrame;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.protocol.Utf8;
+import io.ciphergram.session.ClassicHandshake;
+import io.ciphergram.session.ClassicSession;
+import io.ciphergram.session.FloodGate;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.session.V2Session;
 
 /**
- * Classic datagrams in: flood control, the codec, the session's state machine (docs/PROTOCOL.md,
- * "Sessions and state machine"), then texts to the {@link Room}.
+ * Classic datagrams in (docs/PROTOCOL.md, "Sessions and state machine"): flood control before anything
+ * else, the codec, the handshake or session of the sender, then texts to the {@link Room}.
  */
 final class ClassicIngress {
 
-    private final Room room;
     private final SessionRegistry sessions;
+    private final Room room;
+    private final Transports transports;
+    private final Drops drops;
+    private final FloodControl floods;
+    private final Offload offload;
     private final SecureRandom random;
+    private final ClassicMessageCipher cipher;
 
-    ClassicIngress(Room room, SecureRandom random) {
+    ClassicIngress(SessionRegistry sessions, Room room, Transports transports, Drops drops, FloodControl floods,
+            Offload offload, SecureRandom random) {
+        this.sessions = sessions;
         this.room = room;
-        this.sessions = room.sessions();
+        this.transports = transports;
+        this.drops = drops;
+        this.floods = floods;
+        this.offload = offload;
         this.random = random;
+        this.cipher = new ClassicMessageCipher(random);
     }
 
-    void onDatagram(PeerId from, byte[] datagram) {
-        Session session = sessions.find(from);
-        if (session != null && !room.admitDatagram(session)) {
+    void onDatagram(PeerId from, byte[] datagram) throws FrameException {
+        long now = sessions.now();
+        Session session = sessions.session(from);
+        ClassicHandshake handshake = session == null ? sessions.handshake(from) : null;
+        if (session != null && !admitted(session, now)) {
             return;
+        }
+        if (handshake != null) {
+            handshake.heard(now);
+            if (!floods.admit(handshake.flood(), from, null, now)) {
+                return;
+            }
         }
         ClassicFrame frame;
         try {
-            // A v2 session's address may restart as classic (SYN, key); nothing else classic is valid for it.
-            frame = ClassicCodec.decodeFromClient(datagram,
-                    session == null || session.isV2() ? ClassicCodec.ClientExpects.KEY : session.expects());
+            // Only a classic session's own datagrams are messages; a v2 address may restart as classic (SYN, key).
+            frame = ClassicCodec.decodeFromClient(datagram, session instanceof ClassicSession
+                    ? ClassicCodec.ClientExpects.MESSAGE
+                    : handshake != null ? handshake.expects() : ClassicCodec.ClientExpects.KEY);
         } catch (FrameException e) {
-            room.drop(from, session == null && e.reason() == DropReason.OUT_OF_STATE ? DropReason.UNKNOWN_PEER : e.reason());
-            return;
+            throw session == null && handshake == null && e.reason() == DropReason.OUT_OF_STATE
+                    ? new FrameException(DropReason.UNKNOWN_PEER) : e;
         }
         if (frame instanceof ClassicFrame.Syn) {
             onSyn(from);
         } else if (frame instanceof ClassicFrame.PublicKeyOffer offer) {
-            onPublicKey(from, session, offer);
-        } else if (session == null) {
-            room.drop(from, DropReason.UNKNOWN_PEER);
+            onPublicKey(from, handshake, offer);
+        } else if (session == null && handshake == null) {
+            throw new FrameException(DropReason.UNKNOWN_PEER);
         } else if (frame instanceof ClassicFrame.Ack) {
-            if (!session.acknowledge()) {
-                room.drop(from, DropReason.OUT_OF_STATE);
+            if (handshake == null || !handshake.acknowledge()) {
+                throw new FrameException(DropReason.OUT_OF_STATE);
             }
-        } else if (frame instanceof ClassicFrame.Username username) {
-            String name = sessions.register(session, username.name());
-            room.joined(session, username.name(), name);
-        } else if (frame instanceof ClassicFrame.Sealed sealed) {
-            onSealed(session, sealed);
+        } else if (frame instanceof ClassicFrame.Username username && handshake != null) {
+            onUsername(handshake, username.name());
+        } else if (frame instanceof ClassicFrame.Sealed sealed && session instanceof ClassicSession classic) {
+            onSealed(classic, sealed);
         } else {
-            room.drop(from, DropReason.OUT_OF_STATE);
+            throw new FrameException(DropReason.OUT_OF_STATE);
         }
+    }
+
+    private boolean admitted(Session session, long now) {
+        if (session instanceof ClassicSession classic) {
+            classic.heard(now);
+            return floods.admit(classic.flood(), session.peer(), session, now);
+        }
+        return floods.admit(((V2Session) session).datagrams(), session.peer(), session, now);
     }
 
     private void onSyn(PeerId from) {
-        SessionRegistry.Started started = sessions.start(from);
-        room.left(started.ended());
-        room.transmit(from, ClassicCodec.encode(new ClassicFrame.SynAck()));
+        FloodGate gate = sessions.classicGate(from);
+        room.left(sessions.vacate(from));
+        sessions.startHandshake(from, gate);
+        transports.send(from, ClassicCodec.encode(new ClassicFrame.SynAck()));
     }
 
-    private void onPublicKey(PeerId from, Session session, ClassicFrame.PublicKeyOffer offer) {
+    /**
+     * A key in a handshake that awaits one completes its key exchange; any other key (the no-handshake
+     * variant, or a new key from a known address) opens a guest session. RSA runs off the relay thread.
+     */
+    private void onPublicKey(PeerId from, ClassicHandshake handshake, ClassicFrame.PublicKeyOffer offer) {
         SessionKey key = SessionKey.random(random);
-        byte[] keyReply = ClassicCodec.encode(new ClassicFrame.KeyReply(ClassicKeyTransport.wrap(offer.key(), key)));
-        Session.State state = session == null ? null : session.state();
-        if (state == Session.State.HANDSHAKE || state == Session.State.AWAIT_KEY) {
-            // Seed clients read the first datagram after SYN-ACK as the key: nothing else may precede it,
-            // and nothing else is sent to this session until it has registered.
-            session.keyed(key);
-            room.transmit(from, keyReply);
-            return;
+        boolean forHandshake = handshake != null && handshake.awaitsKey();
+        boolean taken = offload.submit(
+                () -> ClassicCodec.encode(new ClassicFrame.KeyReply(ClassicKeyTransport.wrap(offer.key(), key))),
+                keyReply -> {
+                    if (forHandshake) {
+                        keyExchanged(handshake, key, keyReply);
+                    } else {
+                        guestJoins(from, key, keyReply);
+                    }
+                },
+                e -> drops.drop(from, DropReason.BAD_PUBLIC_KEY));
+        if (!taken) {
+            drops.drop(from, DropReason.HANDSHAKE_RATE_LIMITED);
         }
-        // No-handshake variant (or a new key from a known address): the key alone opens a session.
-        SessionRegistry.Started started = sessions.start(from);
-        room.left(started.ended());
-        Session guest = started.session();
-        String name = sessions.registerGuest(guest, key);
-        room.transmit(from, keyReply);
-        room.guestJoined(guest, name);
     }
 
-    private void onSealed(Session session, ClassicFrame.Sealed sealed) {
-        String text;
-        try {
-            text = room.classicCipher().open(session.key(), sealed.ivAndCiphertext());
-        } catch (CryptoFailure e) {
-            room.drop(session.peer(), DropReason.UNDECRYPTABLE);
-            return;
+    /** Seed clients read the first datagram after SYN-ACK as the key: nothing else may precede it. */
+    private void keyExchanged(ClassicHandshake handshake, SessionKey key, byte[] keyReply) {
+        if (sessions.handshake(handshake.peer()) != handshake || !handshake.awaitsKey()) {
+            return; // restarted or keyed meanwhile
         }
-        room.onText(session, text);
+        handshake.keyed(key);
+        transports.send(handshake.peer(), keyReply);
+    }
+
+    private void guestJoins(PeerId from, SessionKey key, byte[] keyReply) {
+        FloodGate gate = sessions.classicGate(from);
+        room.left(sessions.vacate(from));
+        ClassicSession guest = new ClassicSession(from, key, true, gate, sessions.now());
+        guest.reachThrough(new ClassicOutbox(from, key, cipher, transports));
+        sessions.registerGuest(guest);
+        transports.send(from, keyReply);
+        room.guestJoined(guest);
+    }
+
+    private void onUsername(ClassicHandshake handshake, String requested) {
+        ClassicSession session = new ClassicSession(handshake.peer(), handshake.key(), false, handshake.flood(),
+                sessions.now());
+        session.reachThrough(new ClassicOutbox(handshake.peer(), handshake.key(), cipher, transports));
+        sessions.endHandshake(handshake);
+        sessions.register(session, requested);
+        room.joined(session, requested);
+    }
+
+    private void onSealed(ClassicSession session, ClassicFrame.Sealed sealed) throws FrameException {
+        byte[] plaintext;
+        try {
+            plaintext = cipher.open(session.key(), sealed.ivAndCiphertext());
+        } catch (CryptoFailure e) {
+            throw new FrameException(DropReason.UNDECRYPTABLE);
+        }
+        // Bad padding and bad UTF-8 are one reason and one silence: no padding oracle.
+        room.onText(session, Utf8.decode(plaintext, DropReason.UNDECRYPTABLE));
     }
 }

@@ -37,8 +37,9 @@ final class Notices {
         return "* connected as " + name + "; /help lists commands";
     }
 
+    /** {@code max} is the sender's own limit: 3055 bytes for classic (one datagram), 64 KiB for v2. */
     static String tooLong(int bytes, int max) {
-        return "* message not sent: " + bytes + " bytes, at most " + max + " fit in one datagram";
+        return "* message not sent: " + bytes + " bytes, at most " + max + " fit in one message";
     }
 
     static String noSuchUser(String name) {
@@ -84,26 +85,6 @@ final class Notices {
         return lines;
     }
 
-    /**
-     * Splits UTF-8 text into parts of at most {@code max} bytes, never inside a character: how a long v2
-     * message reaches a classic client, whose datagrams hold 3055 bytes of text.
-     */
-    static List<byte[]> parts(byte[] utf8, int max) {
-        if (utf8.length <= max) {
-            return List.of(utf8);
-        }
-        List<byte[]> parts = new ArrayList<>();
-        int start = 0;
-        while (start < utf8.length) {
-            int end = Math.min(utf8.length, start + max);
-            while (end < utf8.length && (utf8[end] & 0xC0) == 0x80) {
-                end--; // back off a continuation byte: cut before the character it belongs to
-            }
-            parts.add(java.util.Arrays.copyOfRange(utf8, start, end));
-            start = end;
-        }
-        return parts;
-    }
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);

@@ -1,41 +1,57 @@
 package io.ciphergram.relay;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.Utf8;
 import io.ciphergram.protocol.v2.ReliableConstants;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
-import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Frame;
-import io.ciphergram.session.Session;
+import io.ciphergram.session.Counters;
+import io.ciphergram.session.FloodGate;
 import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.session.V2Session;
 
 /**
- * v2 datagrams in: the cookie handshake (no state, no RSA before a valid cookie), then records through
- * each session's {@link SecureChannel}, and reassembled messages to the {@link Room}. Also drives the
- * channels' timers ({@link #tick}).
+ * v2 datagrams in: the cookie handshake (no state and no RSA before a valid cookie; the RSA and signing
+ * work then runs off the relay thread), then records through each session's {@link SecureChannel}, and
+ * reassembled messages to the {@link Room}. It also drives every channel's timers: after any change to a
+ * channel, a timer is armed for the channel's next deadline (retransmission, delayed ack, pacing), so
+ * nothing scans the sessions.
  */
 final class V2Ingress {
 
-    private final Room room;
     private final SessionRegistry sessions;
+    private final Room room;
+    private final Transports transports;
+    private final Drops drops;
+    private final FloodControl floods;
+    private final Counters counters;
+    private final Offload offload;
+    private final Scheduler scheduler;
     private final ServerHandshake handshake;
 
     /** @param handshake null to refuse v2 (every v2 datagram is then dropped as malformed) */
-    V2Ingress(Room room, ServerHandshake handshake) {
+    V2Ingress(SessionRegistry sessions, Room room, Transports transports, Drops drops, FloodControl floods,
+            Counters counters, Offload offload, Scheduler scheduler, ServerHandshake handshake) {
+        this.sessions = sessions;
         this.room = room;
-        this.sessions = room.sessions();
+        this.transports = transports;
+        this.drops = drops;
+        this.floods = floods;
+        this.counters = counters;
+        this.offload = offload;
+        this.scheduler = scheduler;
         this.handshake = handshake;
+    }
+
+    long now() {
+        return sessions.now();
     }
 
     void onDatagram(PeerId from, byte[] datagram) throws FrameException {
@@ -45,7 +61,7 @@ final class V2Ingress {
         long now = sessions.now();
         V2Frame frame = V2Codec.decode(datagram);
         if (frame instanceof V2Frame.Hello hello) {
-            room.transmit(from, handshake.onHello(from, hello, now));
+            transports.send(from, handshake.onHello(from, hello, now));
         } else if (frame instanceof V2Frame.KeyOffer offer) {
             onKeyOffer(from, datagram, offer, now);
         } else if (frame instanceof V2Frame.Data data) {
@@ -56,86 +72,101 @@ final class V2Ingress {
     }
 
     private void onKeyOffer(PeerId from, byte[] datagram, V2Frame.KeyOffer offer, long now) throws FrameException {
-        Session existing = sessions.find(from);
-        if (existing != null && existing.isV2() && Arrays.equals(existing.clientNonce(), offer.clientNonce())) {
+        if (sessions.session(from) instanceof V2Session existing && existing.madeBy(offer.clientNonce())) {
             // Our KeyReply was lost and the client repeats its offer: the same reply, the same session.
-            if (room.admitDatagram(existing)) {
-                room.transmit(from, existing.keyReply());
+            if (floods.admit(existing.datagrams(), from, existing, now)) {
+                transports.send(from, existing.keyReply());
             }
             return;
         }
-        ServerHandshake.Accepted accepted = handshake.onKeyOffer(from, datagram, offer, now);
+        handshake.admit(from, offer, now);
+        boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> established(from, accepted),
+                e -> drops.drop(from, e instanceof FrameException f ? f.reason() : DropReason.BAD_PUBLIC_KEY));
+        if (!taken) {
+            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
+    }
+
+    /** Back on the relay thread with the signed reply: the session starts. */
+    private void established(PeerId from, ServerHandshake.Accepted accepted) {
+        long now = sessions.now();
         V2Frame.Limits limits = handshake.limits();
-        SessionRegistry.Started started = sessions.start(from);
-        room.left(started.ended());
-        Session session = started.session();
-        SecureChannel channel = new SecureChannel(SecureChannel.Role.SERVER, accepted.sessionId(), accepted.secret(),
-                accepted.transcriptHash(), new TokenBucket(0, 1, now),
-                TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()), V2Constants.REKEY_AFTER_MESSAGES,
-                V2Constants.REKEY_AFTER_NANOS, now);
+        room.left(sessions.vacate(from));
         // Datagrams: every fragment of a 64 KiB message twice (acks, retransmissions) per stated message;
         // messages: the stated limit plus a send window of slack, because after a loss the reliable layer
         // releases the messages queued behind it together (docs/PROTOCOL.md, "Limits and pacing").
         double perSecond = limits.messagesPerSecond();
         double perMessage = ReliableConstants.MAX_FRAGMENTS * 2.0;
-        TokenBucket datagrams = new TokenBucket(perSecond * perMessage, Math.max(1, limits.burst()) * perMessage, now);
-        TokenBucket messages = new TokenBucket(perSecond, limits.burst() + ReliableConstants.SEND_WINDOW, now);
-        session.establishV2(channel, accepted.clientNonce(), accepted.keyReply(), datagrams, messages,
-                TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()));
-        String name = sessions.register(session, accepted.requestedName());
-        room.transmit(from, accepted.keyReply());
-        room.joined(session, accepted.requestedName(), name);
+        FloodGate datagrams = new FloodGate(new TokenBucket(perSecond * perMessage,
+                Math.max(1, limits.burst()) * perMessage, now));
+        FloodGate messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + ReliableConstants.SEND_WINDOW, now));
+        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, now), accepted.clientNonce(),
+                accepted.keyReply(), datagrams, messages, TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now);
+        session.reachThrough(new V2Outbox(session, this, transports, counters));
+        sessions.register(session, accepted.requestedName());
+        transports.send(from, accepted.keyReply());
+        room.joined(session, accepted.requestedName());
     }
 
     private void onData(PeerId from, V2Frame.Data data, long now) throws FrameException {
-        Session session = sessions.find(from);
-        if (session == null || !session.isV2()) {
+        if (!(sessions.session(from) instanceof V2Session session)) {
             throw new FrameException(DropReason.UNKNOWN_SESSION);
         }
-        if (!room.admitDatagram(session)) {
+        if (!floods.admit(session.datagrams(), from, session, now)) {
             return;
         }
-        SecureChannel.Inbound inbound;
-        synchronized (session) {
-            inbound = session.channel().open(data, now);
-        }
+        SecureChannel.Inbound inbound = session.channel().open(data, now);
         for (byte[] message : inbound.messages()) {
             onMessage(session, message, now);
         }
         if (inbound.closed()) {
-            if (sessions.remove(session)) {
-                room.left(List.of(session));
-            }
+            room.end(session);
             return;
         }
-        room.flush(session, now);
+        flush(session);
     }
 
-    private void onMessage(Session session, byte[] message, long now) {
+    private void onMessage(V2Session session, byte[] message, long now) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(message)).toString();
-        } catch (CharacterCodingException e) {
-            room.drop(session.peer(), DropReason.MALFORMED_FRAME);
+            text = Utf8.decode(message, DropReason.MALFORMED_FRAME);
+        } catch (FrameException e) {
+            drops.drop(session.peer(), e.reason());
             return;
         }
-        if (room.admitMessage(session, now)) {
+        if (floods.admit(session.messages(), session.peer(), session, now)) {
             room.onText(session, text);
         }
     }
 
-    /** Drives v2 timers (retransmissions, delayed acks, pacing, keepalive answers). */
-    void tick() {
-        long now = sessions.now();
-        for (Session session : sessions.v2Sessions()) {
-            long due;
-            synchronized (session) {
-                SecureChannel channel = session.channel();
-                due = channel == null ? Long.MAX_VALUE : channel.nextWakeNanos(now);
-            }
-            if (due <= now) {
-                room.flush(session, now);
-            }
+    /** Sends what the channel has due, ends the session if its peer stopped acknowledging, re-arms the timer. */
+    void flush(V2Session session) {
+        SecureChannel channel = session.channel();
+        if (!session.open() || channel.closed()) {
+            return;
         }
+        long now = sessions.now();
+        for (byte[] datagram : channel.poll(now)) {
+            transports.send(session.peer(), datagram);
+        }
+        if (channel.failure().isPresent()) {
+            if (room.end(session)) {
+                counters.sendFailed();
+            }
+            return;
+        }
+        long due = channel.nextWakeNanos(now);
+        if (due < session.timerNanos()) {
+            session.timerNanos(due);
+            scheduler.at(due, () -> wake(session, due));
+        }
+    }
+
+    private void wake(V2Session session, long due) {
+        if (session.timerNanos() != due) {
+            return; // re-armed for another deadline meanwhile
+        }
+        session.timerNanos(Long.MAX_VALUE);
+        flush(session);
     }
 }

@@ -4,16 +4,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.ciphergram.protocol.DropReason;
 
 /**
  * What happened to every datagram, for the metrics endpoint: nothing a client sent is lost without being
  * counted here. Pure Java; {@code api.RelayMetrics} binds it to Micrometer.
  */
-@ApplicationScoped
-public class Counters {
+public final class Counters {
 
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final LongAdder received = new LongAdder();

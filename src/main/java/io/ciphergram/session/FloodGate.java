@@ -3,27 +3,29 @@ package io.ciphergram.session;
 import io.ciphergram.protocol.TokenBucket;
 
 /**
- * Flood control for one stream of a session: a token bucket, and the rule that its sender gets one error
- * notice per burst of drops, not one per dropped message. Guarded by the owning session's lock.
+ * Flood control for one stream of datagrams or messages: a token bucket, and the rule that its sender gets
+ * one error notice per burst of drops, not one per dropped message. Relay-thread state.
  */
-final class FloodGate {
+public final class FloodGate {
+
+    public enum Verdict { ADMITTED, DROPPED, DROPPED_NOTICE_DUE }
 
     private final TokenBucket bucket;
     private boolean noticeSent;
 
-    FloodGate(TokenBucket bucket) {
+    public FloodGate(TokenBucket bucket) {
         this.bucket = bucket;
     }
 
-    Session.FloodVerdict admit(long nowNanos) {
+    public Verdict admit(long nowNanos) {
         if (bucket.tryTake(nowNanos)) {
             noticeSent = false;
-            return Session.FloodVerdict.ADMITTED;
+            return Verdict.ADMITTED;
         }
         if (noticeSent) {
-            return Session.FloodVerdict.DROPPED;
+            return Verdict.DROPPED;
         }
         noticeSent = true;
-        return Session.FloodVerdict.DROPPED_NOTICE_DUE;
+        return Verdict.DROPPED_NOTICE_DUE;
     }
 }

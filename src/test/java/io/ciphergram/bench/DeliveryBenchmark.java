@@ -66,7 +66,7 @@ public class DeliveryBenchmark {
     }
 
     @Benchmark
-    public String classicLine() throws FrameException, CryptoFailure {
+    public byte[] classicLine() throws FrameException, CryptoFailure {
         byte[] datagram = ClassicCodec.encode(new ClassicFrame.Sealed(cbc.seal(classicKey, LINE)));
         ClassicFrame frame = ClassicCodec.decodeFromServer(datagram, ClassicCodec.ServerExpects.MESSAGE);
         return cbc.open(classicKey, ((ClassicFrame.Sealed) frame).ivAndCiphertext());

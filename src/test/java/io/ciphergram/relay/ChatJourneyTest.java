@@ -121,7 +121,7 @@ class ChatJourneyTest {
             alice.awaitLine("* j6bob joined");
             // 3050 bytes fit on their own, but not with the "j6alice: " prefix the relay adds.
             alice.say("y".repeat(3050));
-            alice.awaitLine("* message not sent: 3059 bytes, at most 3055 fit in one datagram");
+            alice.awaitLine("* message not sent: 3059 bytes, at most 3055 fit in one message");
             alice.say("z".repeat(3046));
             bob.awaitLine("j6alice: " + "z".repeat(3046));
             assertThat(bob.received()).noneMatch(l -> l.contains("yyyy"));

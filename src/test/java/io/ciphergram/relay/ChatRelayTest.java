@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.ciphergram.testing.Peers;
 import io.ciphergram.crypto.ClassicKeyTransport;
 import io.ciphergram.crypto.ClassicMessageCipher;
 import io.ciphergram.crypto.RsaKeys;
@@ -30,27 +31,21 @@ class ChatRelayTest {
 
     private static KeyPair keyPair;
 
-    private final AtomicLong clock = new AtomicLong();
-    private final Counters counters = new Counters();
-    private final SessionRegistry sessions = new SessionRegistry(100, Duration.ofHours(1), 10, 20, clock::get);
-    private final ChatRelay relay = new ChatRelay(sessions, counters, 10, 20);
-    private final List<Sent> sent = new ArrayList<>();
+    private final RelayFixture fixture = new RelayFixture(100, 10, 20, null, 0);
+    private final AtomicLong clock = fixture.clock;
+    private final Counters counters = fixture.counters;
+    private final SessionRegistry sessions = fixture.sessions;
+    private final ChatRelay relay = fixture.relay;
+    private final List<RelayFixture.Sent> sent = fixture.sent;
     private final ClassicMessageCipher cipher = new ClassicMessageCipher(new SecureRandom());
-
-    record Sent(PeerId to, byte[] datagram) {
-    }
 
     @BeforeAll
     static void keys() {
         keyPair = RsaKeys.generate(new SecureRandom());
     }
 
-    ChatRelayTest() {
-        relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
-    }
-
     private SessionKey join(int port, String name) throws Exception {
-        PeerId peer = PeerId.udp("10.0.0.1", port);
+        PeerId peer = Peers.udp("10.0.0.1", port);
         relay.onDatagram(peer, bytes("SYN"));
         relay.onDatagram(peer, bytes("ACK"));
         relay.onDatagram(peer, ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((RSAPublicKey) keyPair.getPublic())));
@@ -63,16 +58,16 @@ class ChatRelayTest {
     }
 
     private List<byte[]> sentTo(PeerId peer) {
-        return sent.stream().filter(s -> s.to().equals(peer)).map(Sent::datagram).toList();
+        return fixture.sentTo(peer);
     }
 
     private List<String> textsTo(int port, SessionKey key) throws Exception {
         List<String> texts = new ArrayList<>();
-        for (byte[] d : sentTo(PeerId.udp("10.0.0.1", port))) {
+        for (byte[] d : sentTo(Peers.udp("10.0.0.1", port))) {
             ClassicFrame frame = ClassicCodec.decodeFromServer(d, ClassicCodec.ServerExpects.MESSAGE);
             if (frame instanceof ClassicFrame.Sealed s) {
                 try {
-                    texts.add(cipher.open(key, s.ivAndCiphertext()));
+                    texts.add(new String(cipher.open(key, s.ivAndCiphertext()), StandardCharsets.UTF_8));
                 } catch (io.ciphergram.crypto.CryptoFailure e) {
                     // the key reply is not a message
                 }
@@ -92,7 +87,7 @@ class ChatRelayTest {
     @Test
     void theKeyReplyIsTheFirstDatagramAfterSynAck() throws Exception {
         join(1, "alice");
-        List<byte[]> toAlice = sentTo(PeerId.udp("10.0.0.1", 1));
+        List<byte[]> toAlice = sentTo(Peers.udp("10.0.0.1", 1));
         assertThat(new String(toAlice.get(0), StandardCharsets.US_ASCII)).isEqualTo("SYN-ACK");
         assertThat(toAlice.get(1)).hasSize(344);
     }
@@ -101,7 +96,7 @@ class ChatRelayTest {
     void floodedMessagesAreDroppedWithOneNoticePerBurst() throws Exception {
         SessionKey alice = join(1, "alice");
         SessionKey bob = join(2, "bob");
-        PeerId alicePeer = PeerId.udp("10.0.0.1", 1);
+        PeerId alicePeer = Peers.udp("10.0.0.1", 1);
         // ACK, key and name used 3 of alice's 20 tokens (the SYN came before her session); of 30
         // messages at one instant 17 pass and 13 are dropped.
         for (int i = 0; i < 30; i++) {
@@ -121,7 +116,7 @@ class ChatRelayTest {
     @Test
     void floodControlComesBeforeAnyCryptoWork() throws Exception {
         join(1, "alice");
-        PeerId alicePeer = PeerId.udp("10.0.0.1", 1);
+        PeerId alicePeer = Peers.udp("10.0.0.1", 1);
         for (int i = 0; i < 40; i++) {
             relay.onDatagram(alicePeer, bytes("!!not base64!!"));
         }
@@ -131,15 +126,13 @@ class ChatRelayTest {
 
     @Test
     void zeroRateDisablesFloodControl() throws Exception {
-        SessionRegistry unlimited = new SessionRegistry(100, Duration.ofHours(1), 0, 20, clock::get);
-        ChatRelay fast = new ChatRelay(unlimited, counters, 0, 20);
-        fast.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
-        PeerId peer = PeerId.udp("10.0.0.1", 7);
+        RelayFixture unlimited = new RelayFixture(100, 0, 20, null, 0);
+        PeerId peer = Peers.udp("10.0.0.1", 7);
         for (int i = 0; i < 100; i++) {
-            fast.onDatagram(peer, bytes("SYN"));
+            unlimited.relay.onDatagram(peer, bytes("SYN"));
         }
-        assertThat(counters.droppedCount(DropReason.FLOODED)).isZero();
-        assertThat(sentTo(peer)).hasSize(100);
+        assertThat(unlimited.counters.droppedCount(DropReason.FLOODED)).isZero();
+        assertThat(unlimited.sentTo(peer)).hasSize(100);
     }
 
     @Test
@@ -161,9 +154,9 @@ class ChatRelayTest {
         relay.attach(PeerId.UDP, (to, datagram) -> {
             throw new IllegalStateException("socket gone");
         });
-        relay.onDatagram(PeerId.udp("10.0.0.1", 1), bytes("SYN"));
-        relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
-        relay.onDatagram(PeerId.udp("10.0.0.1", 2), bytes("SYN"));
-        assertThat(sentTo(PeerId.udp("10.0.0.1", 2))).hasSize(1);
+        relay.onDatagram(Peers.udp("10.0.0.1", 1), bytes("SYN"));
+        relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new RelayFixture.Sent(to, datagram)));
+        relay.onDatagram(Peers.udp("10.0.0.1", 2), bytes("SYN"));
+        assertThat(sentTo(Peers.udp("10.0.0.1", 2))).hasSize(1);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.cli.ClientCommand;
-import io.ciphergram.crypto.KnownServers;
+import io.ciphergram.cli.KnownServers;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.V2Peer;
 import io.ciphergram.transport.udp.UdpTransport;

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ciphergram.testing.Peers;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.HandshakeRateLimiter;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
@@ -34,23 +36,25 @@ class V2RelayTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private final Counters counters = new Counters();
-    private final SessionRegistry sessions = new SessionRegistry(100, Duration.ofHours(1), 10, 20, clock::get);
-    private final List<Sent> sent = new ArrayList<>();
+    private static final long START = 1_000_000_000L;
     private final SecureRandom random = new SecureRandom();
+    private AtomicLong clock;
+    private Counters counters;
+    private SessionRegistry sessions;
+    private List<RelayFixture.Sent> sent;
     private ChatRelay relay;
-
-    record Sent(PeerId to, byte[] datagram) {
-    }
 
     @BeforeEach
     void relay() throws Exception {
         ServerIdentity identity = ServerIdentity.loadOrCreate(dir.resolve("id.pem"));
         ServerHandshake handshake = new ServerHandshake(identity, new V2Frame.Limits(10, 20, 65_536, 180, 10), random,
-                clock.get());
-        relay = new ChatRelay(sessions, counters, 10, 20, handshake);
-        relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
+                new HandshakeRateLimiter(), START);
+        RelayFixture fixture = new RelayFixture(100, 10, 20, handshake, START);
+        clock = fixture.clock;
+        counters = fixture.counters;
+        sessions = fixture.sessions;
+        sent = fixture.sent;
+        relay = fixture.relay;
     }
 
     /** A v2 client driven by hand: its channel, and what the relay sent it. */
@@ -61,7 +65,7 @@ class V2RelayTest {
         int readUpTo;
 
         Client(int port) {
-            this.peer = PeerId.udp("10.0.0.2", port);
+            this.peer = Peers.udp("10.0.0.2", port);
         }
 
         Client join(String name) throws Exception {
@@ -74,13 +78,13 @@ class V2RelayTest {
             ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(keyReply));
             channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(), e.transcriptHash(),
                     new TokenBucket(0, 1, clock.get()), TimeUnit.SECONDS.toNanos(10), V2Constants.REKEY_AFTER_MESSAGES,
-                    V2Constants.REKEY_AFTER_NANOS, clock.get());
+                    V2Constants.REKEY_AFTER_NANOS, clock.get()); // unpaced: the tests flood on purpose
             read();
             return this;
         }
 
         byte[] last() {
-            List<Sent> mine = sent.stream().filter(s -> s.to().equals(peer)).toList();
+            List<RelayFixture.Sent> mine = sent.stream().filter(s -> s.to().equals(peer)).toList();
             return mine.get(mine.size() - 1).datagram();
         }
 
@@ -94,8 +98,8 @@ class V2RelayTest {
 
         /** Opens everything the relay has sent this client since the last read, and acknowledges it. */
         List<String> read() throws Exception {
-            List<Sent> all = List.copyOf(sent);
-            for (Sent s : all.subList(readUpTo, all.size())) {
+            List<RelayFixture.Sent> all = List.copyOf(sent);
+            for (RelayFixture.Sent s : all.subList(readUpTo, all.size())) {
                 if (s.to().equals(peer) && V2Codec.decode(s.datagram()) instanceof V2Frame.Data d) {
                     channel.open(d, clock.get()).messages().forEach(m -> texts.add(new String(m, StandardCharsets.UTF_8)));
                 }
@@ -109,7 +113,7 @@ class V2RelayTest {
 
     @Test
     void beforeTheCookieComesBackTheServerKeepsNothingAndAnswersWithLess() throws Exception {
-        PeerId spoofed = PeerId.udp("10.9.9.9", 1);
+        PeerId spoofed = Peers.udp("10.9.9.9", 1);
         byte[] hello = new ClientHandshake("x", random).hello();
         relay.onDatagram(spoofed, hello);
         assertThat(sessions.size()).isZero();
@@ -129,9 +133,9 @@ class V2RelayTest {
     @Test
     void aCookieIsBoundToTheAddressItWasIssuedTo() throws Exception {
         ClientHandshake handshake = new ClientHandshake("z", random);
-        relay.onDatagram(PeerId.udp("10.0.0.7", 1), handshake.hello());
+        relay.onDatagram(Peers.udp("10.0.0.7", 1), handshake.hello());
         byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(0).datagram()));
-        relay.onDatagram(PeerId.udp("10.0.0.8", 1), keyOffer);
+        relay.onDatagram(Peers.udp("10.0.0.8", 1), keyOffer);
         assertThat(counters.droppedCount(DropReason.BAD_COOKIE)).isEqualTo(1);
         assertThat(sessions.size()).isZero();
     }
@@ -140,12 +144,12 @@ class V2RelayTest {
     void handshakesAreRateLimitedPerSource() {
         byte[] hello = new ClientHandshake("r", random).hello();
         for (int i = 0; i < 12; i++) {
-            relay.onDatagram(PeerId.udp("10.0.0.9", 1000 + i), hello);
+            relay.onDatagram(Peers.udp("10.0.0.9", 1000 + i), hello);
         }
         assertThat(sent).hasSize(5);
         assertThat(counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isEqualTo(7);
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        relay.onDatagram(PeerId.udp("10.0.0.9", 2000), hello);
+        relay.onDatagram(Peers.udp("10.0.0.9", 2000), hello);
         assertThat(sent).hasSize(6);
     }
 
@@ -165,21 +169,21 @@ class V2RelayTest {
         relay.onDatagram(alice.peer, tampered);
         assertThat(counters.droppedCount(DropReason.AUTH_FAILED)).isEqualTo(1);
 
-        relay.onDatagram(PeerId.udp("10.0.0.66", 1), carried.get(0));
+        relay.onDatagram(Peers.udp("10.0.0.66", 1), carried.get(0));
         assertThat(counters.droppedCount(DropReason.UNKNOWN_SESSION)).isEqualTo(1);
         assertThat(bob.read()).containsOnlyOnce("alice: once only").noneMatch(t -> t.contains("tampered"));
     }
 
     @Test
     void aRepeatedKeyOfferGetsTheSameReplyAndKeepsTheSession() throws Exception {
-        PeerId peer = PeerId.udp("10.0.0.3", 3);
+        PeerId peer = Peers.udp("10.0.0.3", 3);
         ClientHandshake handshake = new ClientHandshake("carol", random);
         relay.onDatagram(peer, handshake.hello());
         byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(sent.size() - 1).datagram()));
         relay.onDatagram(peer, keyOffer);
         byte[] firstReply = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).findFirst().orElseThrow().datagram();
         relay.onDatagram(peer, keyOffer); // as if the KeyReply had been lost
-        List<byte[]> replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).map(Sent::datagram).toList();
+        List<byte[]> replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).map(RelayFixture.Sent::datagram).toList();
         assertThat(replies).hasSize(2);
         assertThat(replies.get(1)).isEqualTo(firstReply);
         assertThat(sessions.size()).isEqualTo(1);

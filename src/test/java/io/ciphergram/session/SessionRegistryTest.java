@@ -1,24 +1,48 @@
 package io.ciphergram.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.testing.Peers;
 
 class SessionRegistryTest {
 
-    private final AtomicLong clock = new AtomicLong();
-    private final SessionRegistry registry = new SessionRegistry(3, Duration.ofMinutes(60), 10, 20, clock::get);
+    private static final Outbox NOWHERE = new Outbox() {
+        @Override
+        public boolean send(byte[] utf8) {
+            return true;
+        }
 
-    private Session established(int port, String name) {
-        Session s = registry.start(PeerId.udp("127.0.0.1", port)).session();
-        s.keyed(SessionKey.random(new SecureRandom()));
+        @Override
+        public void close() {
+        }
+    };
+
+    private final AtomicLong clock = new AtomicLong();
+    private final SessionRegistry registry = new SessionRegistry(3, Duration.ofMinutes(60), 10, 20, clock::get,
+            Confinement.firstUse());
+
+    private ClassicSession session(int port) {
+        PeerId peer = Peers.udp("127.0.0.1", port);
+        ClassicSession s = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
+                registry.classicGate(peer), clock.get());
+        s.reachThrough(NOWHERE);
+        return s;
+    }
+
+    private ClassicSession established(int port, String name) {
+        ClassicSession s = session(port);
+        registry.vacate(s.peer());
         registry.register(s, name);
         return s;
     }
@@ -37,7 +61,7 @@ class SessionRegistryTest {
         assertThat(SessionRegistry.sanitize("zoë")).isEqualTo("zo_");
         assertThat(SessionRegistry.sanitize("x".repeat(40))).hasSize(32);
         assertThat(SessionRegistry.sanitize("")).isEqualTo("user");
-        assertThat(SessionRegistry.VALID_NAME.matcher(SessionRegistry.sanitize("a b/c\u0000")).matches()).isTrue();
+        assertThat(SessionRegistry.sanitize("a b/c\u0000")).matches("[A-Za-z0-9_.-]{1,32}");
     }
 
     @Test
@@ -48,86 +72,74 @@ class SessionRegistryTest {
     }
 
     @Test
-    void aFullRegistryEvictsTheLongestIdleSession() {
-        Session a = established(1, "a");
+    void aFullRegistryEvictsTheLongestIdleEntry() {
+        ClassicSession a = established(1, "a");
         clock.addAndGet(1000);
-        Session b = established(2, "b");
+        ClassicSession b = established(2, "b");
         clock.addAndGet(1000);
-        Session c = established(3, "c");
-        registry.find(a.peer()); // a is used again, so b is now the longest idle
-        SessionRegistry.Started d = registry.start(PeerId.udp("127.0.0.1", 4));
-        assertThat(d.ended()).containsExactly(b);
-        assertThat(registry.size()).isEqualTo(3);
+        ClassicSession c = established(3, "c");
+        registry.session(a.peer()); // a is used again, so b is now the longest idle
+        assertThat(registry.vacate(Peers.udp("127.0.0.1", 4))).containsExactly(b);
         assertThat(registry.byName("b")).isNull();
-        assertThat(b.state()).isEqualTo(Session.State.CLOSED);
-        assertThat(registry.find(c.peer())).isSameAs(c);
+        assertThat(b.open()).isFalse();
+        assertThat(registry.session(c.peer())).isSameAs(c);
+        assertThat(registry.session(a.peer())).isSameAs(a);
     }
 
     @Test
-    void idleSessionsExpire() {
-        Session a = established(1, "a");
+    void idleSessionsAndHandshakesExpire() {
+        ClassicSession a = established(1, "a");
+        ClassicHandshake pending = registry.startHandshake(Peers.udp("127.0.0.1", 7), registry.classicGate(Peers.udp("127.0.0.1", 7)));
         clock.addAndGet(Duration.ofMinutes(30).toNanos());
-        Session b = established(2, "b");
+        ClassicSession b = established(2, "b");
         clock.addAndGet(Duration.ofMinutes(31).toNanos());
         assertThat(registry.expireIdle()).containsExactly(a);
-        assertThat(registry.find(b.peer())).isSameAs(b);
+        assertThat(registry.session(b.peer())).isSameAs(b);
         assertThat(registry.byName("a")).isNull();
+        assertThat(registry.handshake(pending.peer())).isNull();
+        assertThat(registry.size()).isEqualTo(1);
     }
 
     @Test
-    void restartingASessionKeepsItsFloodBucket() {
-        PeerId peer = PeerId.udp("127.0.0.1", 9);
-        Session first = registry.start(peer).session();
+    void aRestartFromTheSameAddressKeepsItsFloodGate() {
+        PeerId peer = Peers.udp("127.0.0.1", 9);
+        ClassicHandshake first = registry.startHandshake(peer, registry.classicGate(peer));
         for (int i = 0; i < 20; i++) {
-            assertThat(first.admit(0)).isEqualTo(Session.FloodVerdict.ADMITTED);
+            assertThat(first.flood().admit(0)).isEqualTo(FloodGate.Verdict.ADMITTED);
         }
-        SessionRegistry.Started again = registry.start(peer);
-        assertThat(again.ended()).containsExactly(first);
-        assertThat(again.session().admit(0)).isEqualTo(Session.FloodVerdict.DROPPED_NOTICE_DUE);
-        assertThat(again.session().admit(0)).isEqualTo(Session.FloodVerdict.DROPPED);
+        FloodGate carried = registry.classicGate(peer);
+        registry.vacate(peer);
+        ClassicHandshake again = registry.startHandshake(peer, carried);
+        assertThat(again.flood().admit(0)).isEqualTo(FloodGate.Verdict.DROPPED_NOTICE_DUE);
+        assertThat(again.flood().admit(0)).isEqualTo(FloodGate.Verdict.DROPPED);
     }
 
     @Test
     void guestsAreNumbered() {
-        Session g1 = registry.start(PeerId.udp("127.0.0.1", 5)).session();
-        Session g2 = registry.start(PeerId.udp("127.0.0.1", 6)).session();
-        assertThat(registry.registerGuest(g1, SessionKey.random(new SecureRandom()))).isEqualTo("guest-1");
-        assertThat(registry.registerGuest(g2, SessionKey.random(new SecureRandom()))).isEqualTo("guest-2");
-        assertThat(g1.guest()).isTrue();
-        assertThat(g1.established()).isTrue();
+        ClassicSession g1 = session(5);
+        ClassicSession g2 = session(6);
+        assertThat(registry.registerGuest(g1)).isEqualTo("guest-1");
+        assertThat(registry.registerGuest(g2)).isEqualTo("guest-2");
+        assertThat(registry.members()).containsExactlyInAnyOrder(g1, g2);
     }
 
     @Test
-    void concurrentRegistrationsOfOneNameAllGetDistinctNames() throws Exception {
-        SessionRegistry big = new SessionRegistry(10_000, Duration.ofHours(1), 10, 20, clock::get);
-        int threads = 8;
-        int perThread = 100;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-        java.util.List<java.util.concurrent.Future<java.util.List<String>>> results = new java.util.ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            results.add(pool.submit(() -> {
-                start.await();
-                java.util.List<String> names = new java.util.ArrayList<>();
-                for (int i = 0; i < perThread; i++) {
-                    Session s = big.start(PeerId.udp("10.1." + thread + "." + (i / 250), 1000 + i)).session();
-                    s.keyed(SessionKey.random(new SecureRandom()));
-                    names.add(big.register(s, i % 2 == 0 ? "bob" : "BOB"));
-                }
-                return names;
-            }));
-        }
-        start.countDown();
-        java.util.Set<String> all = new java.util.HashSet<>();
-        for (var result : results) {
-            for (String name : result.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                assertThat(all.add(name.toLowerCase(java.util.Locale.ROOT))).as("unique: %s", name).isTrue();
-            }
-        }
-        pool.shutdown();
-        assertThat(all).hasSize(threads * perThread).contains("bob", "bob2", "bob800");
-        assertThat(big.established()).hasSize(threads * perThread);
-        assertThat(big.size()).isEqualTo(threads * perThread);
+    void membersFollowRegistrationsAndRemovals() {
+        ClassicSession a = established(1, "a");
+        ClassicSession b = established(2, "b");
+        assertThat(registry.members()).containsExactlyInAnyOrder(a, b);
+        assertThat(registry.remove(a)).isTrue();
+        assertThat(registry.remove(a)).as("only once").isFalse();
+        assertThat(registry.members()).containsExactly(b);
+        assertThat(registry.liveCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherThreadCannotTouchTheRegistry() throws Exception {
+        established(1, "owner");
+        CompletableFuture<Object> elsewhere = CompletableFuture.supplyAsync(() -> registry.byName("owner"));
+        assertThatThrownBy(elsewhere::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("belongs to");
+        assertThat(CompletableFuture.supplyAsync(registry::liveCount).get()).as("published for metrics").isEqualTo(1);
     }
 }

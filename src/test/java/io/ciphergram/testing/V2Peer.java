@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.ciphergram.cli.V2Connection;
-import io.ciphergram.crypto.KnownServers;
+import io.ciphergram.cli.KnownServers;
 
 /** A v2 client for tests: connects over real UDP (optionally through a proxy) and collects every line. */
 public final class V2Peer extends ChatPeer<V2Connection> {

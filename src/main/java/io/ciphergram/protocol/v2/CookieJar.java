@@ -91,7 +91,7 @@ public final class CookieJar {
 
     private static byte[] mac(SecretKeySpec secret, PeerId peer, long epoch) {
         byte[] transport = peer.transport().getBytes(StandardCharsets.UTF_8);
-        byte[] address = peer.address().getBytes(StandardCharsets.UTF_8);
+        byte[] address = peer.addressText().getBytes(StandardCharsets.UTF_8);
         ByteBuffer input = ByteBuffer.allocate(Integer.BYTES + transport.length + Integer.BYTES + address.length
                 + Long.BYTES);
         input.putInt(transport.length).put(transport)

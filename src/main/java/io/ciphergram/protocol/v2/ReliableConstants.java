@@ -1,5 +1,7 @@
 package io.ciphergram.protocol.v2;
 
+import io.ciphergram.crypto.SequencedAead;
+
 /**
  * The numbers of the v2 reliable layer, each with the reason it has the value it has. Sizes are bytes,
  * times are nanoseconds, counts are fragments (one fragment = one reliable sequence number = one datagram).
@@ -7,7 +9,7 @@ package io.ciphergram.protocol.v2;
  * <p>Datagram budget (every v2 datagram, either direction):
  * <pre>
  *   1200  MAX_DATAGRAM
- *   = 32  TRANSPORT_HEADER_BUDGET   encrypted-datagram layer header (type, receiver index, nonce counter, spare)
+ *   = 32  TRANSPORT_HEADER_BUDGET   the Data frame's cleartext header (20 bytes used, 12 spare)
  *   + 16  AEAD_TAG                  authentication tag of the sealed datagram
  *   + 16  DATA_HEADER_BUDGET        reliable Data header (15 bytes used, 1 spare)
  *   + 1136 MAX_FRAGMENT_PAYLOAD     message bytes per fragment
@@ -21,11 +23,12 @@ public final class ReliableConstants {
      * §14). Datagrams this small are never IP-fragmented, so one lost IP packet loses one fragment only.
      */
     public static final int MAX_DATAGRAM = 1200;
-    /** Tag of the AEAD that seals each datagram (AES-GCM and ChaCha20-Poly1305 both use 16). */
-    public static final int AEAD_TAG = 16;
+    /** Tag of the AEAD that seals each datagram. */
+    public static final int AEAD_TAG = SequencedAead.TAG_LENGTH;
     /**
-     * What the encrypted datagram layer may spend on its own cleartext header. WireGuard's transport header
-     * is 16 bytes (type 4, receiver 4, counter 8); 32 leaves room for a version, flags and a longer nonce.
+     * What the record layer may spend on its cleartext header. v2's Data header uses 20 bytes
+     * ({@code FF 02 05}, session id 8, key phase 1, sequence 8: {@link V2Codec#DATA_HEADER_LENGTH}); 32
+     * leaves 12 spare for a later version's flags or a longer session id without changing the fragment size.
      */
     public static final int TRANSPORT_HEADER_BUDGET = 32;
     /** Largest reliable-layer frame: what is left of a datagram for the sealed plaintext. */

@@ -103,11 +103,6 @@ public final class ReliableSender {
         return given;
     }
 
-    /** Message bytes queued but not yet sent. */
-    public long queuedBytes() {
-        return queuedBytes;
-    }
-
     public SendWindow window() {
         return window;
     }

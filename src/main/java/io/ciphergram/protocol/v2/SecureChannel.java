@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.CryptoFailure;
 import io.ciphergram.crypto.DirectionKeys;
@@ -70,7 +71,26 @@ public final class SecureChannel {
     private boolean closed;
     private boolean pongDue;
 
+    /** The server's end of a session its handshake accepted. It does not pace: it answers what clients send. */
+    public static SecureChannel server(ServerHandshake.Accepted accepted, V2Frame.Limits limits, long nowNanos) {
+        return new SecureChannel(Role.SERVER, accepted.sessionId(), accepted.secret(), accepted.transcriptHash(),
+                new TokenBucket(0, 1, nowNanos), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
+                V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
+    }
+
+    /** The client's end: it paces new messages to the limits the server stated and pings when quiet. */
+    public static SecureChannel client(ClientHandshake.Established established, long nowNanos) {
+        V2Frame.Limits limits = established.limits();
+        return new SecureChannel(Role.CLIENT, established.sessionId(), established.secret(),
+                established.transcriptHash(), new TokenBucket(limits.messagesPerSecond(), limits.burst(), nowNanos),
+                TimeUnit.SECONDS.toNanos(Math.max(1, limits.keepaliveSeconds())), V2Constants.REKEY_AFTER_MESSAGES,
+                V2Constants.REKEY_AFTER_NANOS, nowNanos);
+    }
+
     /**
+     * Both ends with every parameter given: the factories above are what the server and client use; tests
+     * and benchmarks choose small rekey limits or no pacing here.
+     *
      * @param transcriptHash SHA-256 of the handshake ({@link V2Codec#transcriptHash})
      * @param pacer paces new messages (the client paces to the server's stated limits; the server does not)
      */
@@ -118,7 +138,7 @@ public final class SecureChannel {
         // generation was lost (a lone record before an hour of silence), the receiver still catches up.
         int ahead = (frame.keyPhase() - receiveGeneration) & 0xFF;
         if (ahead > MAX_GENERATIONS_AHEAD) {
-            throw new FrameException(DropReason.REPLAYED);
+            throw new FrameException(DropReason.BAD_KEY_PHASE);
         }
         boolean nextGeneration = ahead > 0;
         byte[] nextSalt = receiveSalt;

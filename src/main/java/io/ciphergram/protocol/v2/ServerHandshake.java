@@ -1,12 +1,9 @@
 package io.ciphergram.protocol.v2;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 
+import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.crypto.SessionSecret;
 import io.ciphergram.crypto.V2KeyTransport;
@@ -19,12 +16,16 @@ import io.ciphergram.protocol.PeerId;
  *
  * <pre>
  *   Hello(nonce_c, padded)            →   rate limit; no state, no RSA: Retry(nonce_c, cookie)
- *   KeyOffer(cookie, nonce_c, key, name, padded) → rate limit; cookie check; then RSA and signature work:
+ *   KeyOffer(cookie, nonce_c, key, name, padded) → {@link #admit}: rate limit, then the cookie; only then
+ *                                         {@link #accept}: RSA and signature work:
  *                                      ←   KeyReply(nonce_s, session id, identity key, wrapped secret, limits, sig)
  * </pre>
  *
  * Until a valid cookie comes back the server keeps nothing and answers with less than it received, so
- * a spoofed source gains no amplification and costs the server one HMAC. Thread-safe.
+ * a spoofed source gains no amplification and costs the server one HMAC. {@link #onHello} and
+ * {@link #admit} touch the rate limiter and the cookie secrets and belong to the relay thread;
+ * {@link #accept} reads only the identity key and may run on any thread (the server runs it on a
+ * handshake worker so that RSA and Ed25519 stay off the relay thread).
  */
 public final class ServerHandshake {
 
@@ -33,10 +34,6 @@ public final class ServerHandshake {
     private final HandshakeRateLimiter rateLimiter;
     private final V2Frame.Limits limits;
     private final SecureRandom random;
-
-    public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random, long nowNanos) {
-        this(identity, limits, random, new HandshakeRateLimiter(), nowNanos);
-    }
 
     public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random,
             HandshakeRateLimiter rateLimiter, long nowNanos) {
@@ -52,11 +49,24 @@ public final class ServerHandshake {
     }
 
     /** Answers a Hello with a Retry carrying the cookie for this peer. */
-    public synchronized byte[] onHello(PeerId peer, V2Frame.Hello hello, long nowNanos) throws FrameException {
+    public byte[] onHello(PeerId peer, V2Frame.Hello hello, long nowNanos) throws FrameException {
         if (!rateLimiter.allow(peer, nowNanos)) {
             throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
         }
         return V2Codec.encode(new V2Frame.Retry(hello.clientNonce(), cookies.issue(peer, nowNanos)));
+    }
+
+    /**
+     * The checks every KeyOffer passes before anything else is done with it, a repeated one included: a
+     * rate-limit token, then the cookie (proof that the sender receives at its address).
+     */
+    public void admit(PeerId peer, V2Frame.KeyOffer offer, long nowNanos) throws FrameException {
+        if (!rateLimiter.allow(peer, nowNanos)) {
+            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
+        if (!cookies.verify(peer, offer.cookie(), nowNanos)) {
+            throw new FrameException(DropReason.BAD_COOKIE);
+        }
     }
 
     /** A session the server agreed to: what the relay needs to create it, and the reply to send. */
@@ -65,18 +75,12 @@ public final class ServerHandshake {
     }
 
     /**
-     * Checks the cookie before anything costly, then transports a fresh session secret to the client's
-     * ephemeral key and signs the transcript.
+     * Transports a fresh session secret to the client's ephemeral key and signs the transcript, for a
+     * KeyOffer that {@link #admit} let through.
+     *
+     * @param datagram the KeyOffer exactly as received (the transcript covers its padding)
      */
-    public Accepted onKeyOffer(PeerId peer, byte[] datagram, V2Frame.KeyOffer offer, long nowNanos) throws FrameException {
-        synchronized (this) {
-            if (!rateLimiter.allow(peer, nowNanos)) {
-                throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
-            }
-            if (!cookies.verify(peer, offer.cookie(), nowNanos)) {
-                throw new FrameException(DropReason.BAD_COOKIE);
-            }
-        }
+    public Accepted accept(byte[] datagram, V2Frame.KeyOffer offer) throws FrameException {
         PublicKey clientKey = clientKey(offer.clientPublicKey());
         SessionSecret secret = SessionSecret.random(random);
         byte[] serverNonce = new byte[V2Codec.NONCE_LENGTH];
@@ -92,13 +96,8 @@ public final class ServerHandshake {
 
     private static PublicKey clientKey(byte[] spki) throws FrameException {
         try {
-            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
-            int bits = ((RSAPublicKey) key).getModulus().bitLength();
-            if (bits < V2Constants.KEY_TRANSPORT_MIN_RSA_BITS || bits > 4096) {
-                throw new FrameException(DropReason.BAD_PUBLIC_KEY);
-            }
-            return key;
-        } catch (GeneralSecurityException | ClassCastException e) {
+            return RsaKeys.fromSpki(spki);
+        } catch (IllegalArgumentException e) {
             throw new FrameException(DropReason.BAD_PUBLIC_KEY);
         }
     }

@@ -6,8 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
+import io.ciphergram.crypto.SequencedAead;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.Utf8;
 
 /**
  * Turns v2 datagrams into {@link V2Frame}s and back. Strict: every length is bounded before use, trailing
@@ -69,7 +71,7 @@ public final class V2Codec {
                 case HELLO -> new V2Frame.Hello(bytes(in, NONCE_LENGTH));
                 case RETRY -> new V2Frame.Retry(bytes(in, NONCE_LENGTH), bytes(in, COOKIE_LENGTH));
                 case KEY_OFFER -> new V2Frame.KeyOffer(bytes(in, COOKIE_LENGTH), bytes(in, NONCE_LENGTH),
-                        bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)), utf8(bytes(in, bounded(in.get() & 0xFF, MAX_NAME_BYTES))));
+                        bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)), Utf8.decode(bytes(in, bounded(in.get() & 0xFF, MAX_NAME_BYTES)), DropReason.MALFORMED_FRAME));
                 case KEY_REPLY -> new V2Frame.KeyReply(bytes(in, NONCE_LENGTH), in.getLong(),
                         bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)), bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)),
                         new V2Frame.Limits(u16(in), u16(in), in.getInt(), u16(in), u16(in)),
@@ -86,7 +88,7 @@ public final class V2Codec {
             if (padded && datagram.length != PADDED_LENGTH) {
                 throw new FrameException(DropReason.MALFORMED_FRAME);
             }
-            if (frame instanceof V2Frame.Data d && d.ciphertext().length < 16) {
+            if (frame instanceof V2Frame.Data d && d.ciphertext().length < SequencedAead.TAG_LENGTH) {
                 throw new FrameException(DropReason.MALFORMED_FRAME);
             }
             if (frame instanceof V2Frame.KeyReply r && r.limits().maxMessageBytes() < 0) {
@@ -211,13 +213,5 @@ public final class V2Codec {
 
     private static byte[] rest(ByteBuffer in) {
         return bytes(in, in.remaining());
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException("name is not UTF-8");
-        }
     }
 }

@@ -1,9 +1,16 @@
 package io.ciphergram.protocol.v2;
 
+import io.ciphergram.crypto.DirectionKeys;
+import io.ciphergram.crypto.RsaKeys;
+import io.ciphergram.crypto.SequencedAead;
+import io.ciphergram.crypto.SessionSecret;
+
 /**
- * Every constant of the hardened v2 profile, each with the reason for its value, in one place (the way
+ * Every constant of the hardened v2 profile, each with the reason for its value, in one table (the way
  * wireguard-go keeps {@code device/constants.go}). Names follow the specification or the implementation
- * the value is borrowed from. Pure Java: the crypto building blocks read these too.
+ * the value is borrowed from. The crypto primitives' own parameters (key, nonce and tag sizes, labels, the
+ * sequence limit) are defined by the primitives in {@code io.ciphergram.crypto}, as in Tink, and only
+ * named here.
  */
 public final class V2Constants {
 
@@ -14,35 +21,24 @@ public final class V2Constants {
 
     // ---- Key schedule (HKDF-SHA256, RFC 5869) -------------------------------------------------------
 
-    /**
-     * The session secret the server draws and RSA-OAEP-wraps to the client's ephemeral key: a full SHA-256
-     * output of entropy.
-     */
-    public static final int SESSION_SECRET_LENGTH = 32;
+    /** The session secret the server draws and RSA-OAEP-wraps to the client's ephemeral key. */
+    public static final int SESSION_SECRET_LENGTH = SessionSecret.LENGTH;
 
     /** SHA-256 of the handshake transcript; used as the HKDF-Extract salt so keys bind to the handshake. */
-    public static final int TRANSCRIPT_HASH_LENGTH = 32;
+    public static final int TRANSCRIPT_HASH_LENGTH = DirectionKeys.SALT_LENGTH;
 
-    /*
-     * HKDF-Expand labels, one per derived value and direction (TLS 1.3 derives "key" and "iv" per direction
-     * the same way, RFC 8446 section 7.3). Distinct labels make the four outputs independent; the version
-     * prefix keeps a future profile from ever deriving the same bytes.
-     */
-    public static final String LABEL_CLIENT_TO_SERVER_KEY = "ciphergram v2 c2s key";
-    public static final String LABEL_CLIENT_TO_SERVER_IV = "ciphergram v2 c2s iv";
-    public static final String LABEL_SERVER_TO_CLIENT_KEY = "ciphergram v2 s2c key";
-    public static final String LABEL_SERVER_TO_CLIENT_IV = "ciphergram v2 s2c iv";
+    /** HKDF-Expand labels, one per derived value and direction ({@link DirectionKeys} says why). */
+    public static final String LABEL_CLIENT_TO_SERVER_KEY = DirectionKeys.LABEL_CLIENT_TO_SERVER_KEY;
+    public static final String LABEL_CLIENT_TO_SERVER_IV = DirectionKeys.LABEL_CLIENT_TO_SERVER_IV;
+    public static final String LABEL_SERVER_TO_CLIENT_KEY = DirectionKeys.LABEL_SERVER_TO_CLIENT_KEY;
+    public static final String LABEL_SERVER_TO_CLIENT_IV = DirectionKeys.LABEL_SERVER_TO_CLIENT_IV;
 
     // ---- Record protection (AES-128-GCM, NIST SP 800-38D) -------------------------------------------
 
-    /** AES-128, the same key size the seed's classic profile uses. */
-    public static final int AEAD_KEY_LENGTH = 16;
-
-    /** The 96-bit GCM nonce SP 800-38D recommends; built from the sequence number, never random. */
-    public static final int AEAD_NONCE_LENGTH = 12;
-
-    /** The full 128-bit GCM tag: truncated tags weaken forgery bounds (SP 800-38D appendix C). */
-    public static final int AEAD_TAG_LENGTH = 16;
+    /** AES-128-GCM key, nonce and tag sizes ({@link SequencedAead} says why). */
+    public static final int AEAD_KEY_LENGTH = SequencedAead.KEY_LENGTH;
+    public static final int AEAD_NONCE_LENGTH = SequencedAead.NONCE_LENGTH;
+    public static final int AEAD_TAG_LENGTH = SequencedAead.TAG_LENGTH;
 
     /**
      * Start a new handshake after this many records in one direction. TLS 1.3 allows 2^24.5 full-size
@@ -50,12 +46,8 @@ public final class V2Constants {
      */
     public static final long REKEY_AFTER_MESSAGES = 1L << 24;
 
-    /**
-     * Refuse to seal or open past this sequence number: 2^24 + 2^22, still below RFC 8446's 2^24.5, so a
-     * peer that never completes the rekey cannot push one key past the AES-GCM confidentiality limit
-     * (the role wireguard-go's {@code RejectAfterMessages} plays).
-     */
-    public static final long REJECT_AFTER_MESSAGES = (1L << 24) + (1L << 22);
+    /** Refuse to seal or open past this sequence number: 2^24 + 2^22 ({@link SequencedAead} says why). */
+    public static final long REJECT_AFTER_MESSAGES = SequencedAead.REJECT_AFTER_MESSAGES;
 
     /** Start a new handshake after one hour on the same keys, however few records were sent. */
     public static final long REKEY_AFTER_NANOS = 3_600L * NANOS_PER_SECOND;
@@ -102,8 +94,5 @@ public final class V2Constants {
     // ---- Key transport and server identity ----------------------------------------------------------
 
     /** The smallest RSA key a client may ask the server to wrap a session secret to (NIST SP 800-57). */
-    public static final int KEY_TRANSPORT_MIN_RSA_BITS = 2048;
-
-    /** Where the console client keeps trust-on-first-use fingerprints, relative to the user's home. */
-    public static final String KNOWN_SERVERS_FILE = ".ciphergram/known_servers";
+    public static final int KEY_TRANSPORT_MIN_RSA_BITS = RsaKeys.MIN_ACCEPTED_BITS;
 }

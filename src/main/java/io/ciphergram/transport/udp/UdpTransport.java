@@ -1,5 +1,11 @@
 package io.ciphergram.transport.udp;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,9 +17,11 @@ import org.jboss.logging.Logger;
 
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.ChatRelay;
+import io.ciphergram.relay.Egress;
 import io.ciphergram.session.Counters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
@@ -21,8 +29,10 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
- * The UDP edge: one Vert.x datagram socket, bytes in and bytes out, nothing else. Every datagram goes to
- * the relay with the sender's transport-neutral {@link PeerId}; the relay sends back through this egress.
+ * The UDP edge: one Vert.x datagram socket, bytes in and bytes out, nothing else. Its event loop (the I/O
+ * thread) posts every datagram to the relay thread with the sender's {@link PeerId}; the relay thread
+ * queues what it sends in this transport's {@link Egress}, which hands each turn's datagrams to the I/O
+ * thread in one batch.
  */
 @ApplicationScoped
 public class UdpTransport {
@@ -34,7 +44,6 @@ public class UdpTransport {
      * oversize one arrives intact and is counted rather than cut.
      */
     private static final int RECEIVE_BUFFER = 65_536;
-    private static final long TICK_MILLIS = 10;
 
     private final Vertx vertx;
     private final ChatRelay relay;
@@ -42,9 +51,8 @@ public class UdpTransport {
     private final String host;
     private final int port;
     private volatile DatagramSocket socket;
+    private volatile Context context;
     private volatile int boundPort = -1;
-    private long housekeepingTimer = -1;
-    private long tickTimer = -1;
 
     @Inject
     public UdpTransport(Vertx vertx, ChatRelay relay, Counters counters,
@@ -58,27 +66,32 @@ public class UdpTransport {
     }
 
     void start(@Observes StartupEvent event) throws Exception {
-        DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(RECEIVE_BUFFER).setSendBufferSize(RECEIVE_BUFFER));
-        s.handler(this::receive);
-        s.exceptionHandler(e -> LOG.debugf("UDP socket error: %s", e.getClass().getSimpleName()));
-        s.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Context ioThread = vertx.getOrCreateContext();
+        CompletableFuture<DatagramSocket> bound = new CompletableFuture<>();
+        ioThread.runOnContext(v -> {
+            DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(RECEIVE_BUFFER).setSendBufferSize(RECEIVE_BUFFER));
+            s.handler(this::receive);
+            s.exceptionHandler(e -> LOG.debugf("UDP socket error: %s", e.getClass().getSimpleName()));
+            s.listen(port, host).onComplete(result -> {
+                if (result.succeeded()) {
+                    bound.complete(s);
+                } else {
+                    bound.completeExceptionally(result.cause());
+                }
+            });
+        });
+        DatagramSocket s = bound.get(10, TimeUnit.SECONDS);
+        context = ioThread;
         socket = s;
         boundPort = s.localAddress().port();
-        relay.attach(PeerId.UDP, this::send);
-        housekeepingTimer = vertx.setPeriodic(10_000, id -> relay.expireIdle());
-        // v2 retransmission and delayed-ack timers: RTO is at least 200 ms, delayed acks 25 ms.
-        tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> relay.tick());
+        relay.attach(PeerId.UDP, new UdpEgress());
         LOG.infof("Ciphergram UDP listening on %s:%d", host, boundPort);
     }
 
     /** Closed on shutdown so that a dev-mode live reload rebinds the port cleanly. */
     void stop(@Observes ShutdownEvent event) throws Exception {
         relay.detach(PeerId.UDP);
-        if (housekeepingTimer >= 0) {
-            vertx.cancelTimer(housekeepingTimer);
-            vertx.cancelTimer(tickTimer);
-        }
         DatagramSocket s = socket;
         socket = null;
         if (s != null) {
@@ -96,18 +109,47 @@ public class UdpTransport {
     }
 
     private void receive(DatagramPacket packet) {
-        relay.onDatagram(PeerId.udp(packet.sender().host(), packet.sender().port()), packet.data().getBytes());
-    }
-
-    private void send(PeerId to, byte[] datagram) {
-        DatagramSocket s = socket;
-        if (s == null) {
-            counters.sendFailed();
+        InetSocketAddress from;
+        try {
+            // The sender's host is always an IP literal here, so this parses it and never resolves a name.
+            from = new InetSocketAddress(InetAddress.getByName(packet.sender().host()), packet.sender().port());
+        } catch (UnknownHostException e) {
             return;
         }
-        String address = to.address();
-        int colon = address.lastIndexOf(':');
-        s.send(Buffer.buffer(datagram), Integer.parseInt(address.substring(colon + 1)), address.substring(0, colon))
-                .onFailure(e -> counters.sendFailed());
+        relay.submit(PeerId.udp(from), packet.data().getBytes());
+    }
+
+    /** Relay-thread side: queues a turn's datagrams, then hands them to the I/O thread together. */
+    private final class UdpEgress implements Egress {
+
+        private record Outgoing(InetSocketAddress to, byte[] datagram) {
+        }
+
+        private List<Outgoing> queued = new ArrayList<>();
+
+        @Override
+        public void send(PeerId to, byte[] datagram) {
+            queued.add(new Outgoing(to.address(), datagram));
+        }
+
+        @Override
+        public void flush() {
+            if (queued.isEmpty()) {
+                return;
+            }
+            List<Outgoing> batch = queued;
+            queued = new ArrayList<>();
+            context.runOnContext(v -> {
+                DatagramSocket s = socket;
+                for (Outgoing out : batch) {
+                    if (s == null) {
+                        counters.sendFailed();
+                        continue;
+                    }
+                    s.send(Buffer.buffer(out.datagram()), out.to().getPort(), out.to().getAddress().getHostAddress())
+                            .onFailure(e -> counters.sendFailed());
+                }
+            });
+        }
     }
 }

@@ -2,10 +2,12 @@ package io.ciphergram.protocol.v2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 
 import org.junit.jupiter.api.Test;
 
+import io.ciphergram.testing.Peers;
 import io.ciphergram.protocol.PeerId;
 
 class CookieJarTest {
@@ -13,7 +15,7 @@ class CookieJarTest {
     private static final long SECOND = 1_000_000_000L;
     private static final long LIFETIME = V2Constants.COOKIE_SECRET_LIFETIME_NANOS;
     private static final long START = -5 * SECOND; // System.nanoTime() may be negative
-    private static final PeerId ALICE = PeerId.udp("192.0.2.1", 40000);
+    private static final PeerId ALICE = Peers.udp("192.0.2.1", 40000);
 
     private final CookieJar jar = new CookieJar(new SecureRandom(), START);
 
@@ -29,9 +31,10 @@ class CookieJarTest {
     void aCookieIsBoundToThePeersAddressPortAndTransport() {
         byte[] cookie = jar.issue(ALICE, START);
 
-        assertThat(jar.verify(PeerId.udp("192.0.2.2", 40000), cookie, START)).isFalse();
-        assertThat(jar.verify(PeerId.udp("192.0.2.1", 40001), cookie, START)).isFalse();
-        assertThat(jar.verify(new PeerId("ws", "192.0.2.1:40000"), cookie, START)).isFalse();
+        assertThat(jar.verify(Peers.udp("192.0.2.2", 40000), cookie, START)).isFalse();
+        assertThat(jar.verify(Peers.udp("192.0.2.1", 40001), cookie, START)).isFalse();
+        assertThat(jar.verify(PeerId.connection("ws", new InetSocketAddress(Peers.ip("192.0.2.1"), 40000), 1), cookie,
+                START)).isFalse();
     }
 
     @Test
@@ -88,10 +91,12 @@ class CookieJarTest {
     }
 
     @Test
-    void transportAndAddressCannotBeShiftedIntoEachOther() {
-        byte[] cookie = jar.issue(new PeerId("udp", "1:2"), START);
+    void aCookieIsBoundToItsConnectionOnAConnectionTransport() {
+        InetSocketAddress browser = new InetSocketAddress(Peers.ip("192.0.2.1"), 50000);
+        byte[] cookie = jar.issue(PeerId.connection("ws", browser, 1), START);
 
-        assertThat(jar.verify(new PeerId("udp1", ":2"), cookie, START)).isFalse();
-        assertThat(jar.verify(new PeerId("ud", "p1:2"), cookie, START)).isFalse();
+        assertThat(jar.verify(PeerId.connection("ws", browser, 1), cookie, START)).isTrue();
+        assertThat(jar.verify(PeerId.connection("ws", browser, 2), cookie, START)).isFalse();
+        assertThat(jar.verify(PeerId.connection("wss", browser, 1), cookie, START)).isFalse();
     }
 }

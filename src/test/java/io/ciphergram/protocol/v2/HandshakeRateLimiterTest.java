@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.ciphergram.testing.Peers;
 import io.ciphergram.protocol.PeerId;
 
 class HandshakeRateLimiterTest {
 
     private static final long SECOND = 1_000_000_000L;
-    private static final PeerId ALICE = PeerId.udp("192.0.2.1", 40000);
-    private static final PeerId BOB = PeerId.udp("198.51.100.7", 40000);
+    private static final PeerId ALICE = Peers.udp("192.0.2.1", 40000);
+    private static final PeerId BOB = Peers.udp("198.51.100.7", 40000);
 
     private final HandshakeRateLimiter limiter = new HandshakeRateLimiter();
 
@@ -54,29 +55,26 @@ class HandshakeRateLimiterTest {
     @Test
     void changingPortDoesNotEscapeTheLimit() {
         for (int port = 1000; port < 1005; port++) {
-            assertThat(limiter.allow(PeerId.udp("192.0.2.1", port), 0)).isTrue();
+            assertThat(limiter.allow(Peers.udp("192.0.2.1", port), 0)).isTrue();
         }
 
-        assertThat(limiter.allow(PeerId.udp("192.0.2.1", 2000), 0)).isFalse();
+        assertThat(limiter.allow(Peers.udp("192.0.2.1", 2000), 0)).isFalse();
     }
 
     @Test
     void anIpv6SourceIsItsSlash64() {
-        PeerId one = PeerId.udp("2001:db8:1:2:0:0:0:1", 5000);
-        PeerId sameNet = PeerId.udp("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 6000);
-        PeerId otherNet = PeerId.udp("2001:db8:1:3:0:0:0:1", 5000);
-
-        assertThat(HandshakeRateLimiter.source(one)).isEqualTo(HandshakeRateLimiter.source(sameNet));
-        assertThat(HandshakeRateLimiter.source(one)).isNotEqualTo(HandshakeRateLimiter.source(otherNet));
-        assertThat(HandshakeRateLimiter.source(PeerId.udp("192.0.2.1", 1)))
-                .isEqualTo(HandshakeRateLimiter.source(PeerId.udp("192.0.2.1", 2)))
-                .isNotEqualTo(HandshakeRateLimiter.source(PeerId.udp("192.0.2.10", 1)));
+        HandshakeRateLimiter limiter = new HandshakeRateLimiter(20, 5, 100);
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.allow(Peers.udp("2001:db8:1:2:0:0:0:" + (i + 1), 5000), 0)).isTrue();
+        }
+        assertThat(limiter.allow(Peers.udp("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 6000), 0)).as("same /64").isFalse();
+        assertThat(limiter.allow(Peers.udp("2001:db8:1:3:0:0:0:1", 5000), 0)).as("another /64").isTrue();
     }
 
     @Test
     void remembersAtMostTheConfiguredNumberOfSourcesForgettingTheLeastRecentlySeen() {
         HandshakeRateLimiter small = new HandshakeRateLimiter(20, 5, 3);
-        PeerId carol = PeerId.udp("203.0.113.9", 1);
+        PeerId carol = Peers.udp("203.0.113.9", 1);
         for (int i = 0; i < 5; i++) {
             small.allow(ALICE, 0);
         }
@@ -85,7 +83,7 @@ class HandshakeRateLimiterTest {
         small.allow(carol, 0);
 
         for (int i = 0; i < 100; i++) {
-            small.allow(PeerId.udp("10.0.0." + i, 1), 0);
+            small.allow(Peers.udp("10.0.0." + i, 1), 0);
             small.allow(ALICE, 0);
         }
 
@@ -100,7 +98,7 @@ class HandshakeRateLimiterTest {
             small.allow(ALICE, 0);
         }
         small.allow(BOB, 0);
-        small.allow(PeerId.udp("203.0.113.9", 1), 0);
+        small.allow(Peers.udp("203.0.113.9", 1), 0);
 
         assertThat(small.trackedSources()).isEqualTo(2);
         assertThat(small.allow(ALICE, 0)).isTrue();

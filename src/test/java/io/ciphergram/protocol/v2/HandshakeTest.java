@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ciphergram.testing.Peers;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
@@ -24,7 +25,7 @@ class HandshakeTest {
 
     private static final long SECOND = 1_000_000_000L;
     private static final long T0 = 1_000 * SECOND;
-    private static final PeerId ALICE = PeerId.udp("192.0.2.1", 40000);
+    private static final PeerId ALICE = Peers.udp("192.0.2.1", 40000);
     private static final V2Frame.Limits LIMITS = new V2Frame.Limits(10, 20, 65_536, 180, 10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -37,7 +38,7 @@ class HandshakeTest {
     @BeforeEach
     void startServer() throws Exception {
         identity = ServerIdentity.loadOrCreate(dir.resolve("server-identity.pem"), RANDOM);
-        server = new ServerHandshake(identity, LIMITS, RANDOM, T0);
+        server = new ServerHandshake(identity, LIMITS, RANDOM, new HandshakeRateLimiter(), T0);
     }
 
     /** What both sides hold after a handshake run in memory. */
@@ -48,7 +49,7 @@ class HandshakeTest {
         V2Frame.Hello hello = (V2Frame.Hello) V2Codec.decode(client.hello());
         V2Frame.Retry retry = (V2Frame.Retry) V2Codec.decode(server.onHello(peer, hello, T0));
         byte[] offerDatagram = client.onRetry(retry);
-        ServerHandshake.Accepted accepted = server.onKeyOffer(peer, offerDatagram,
+        ServerHandshake.Accepted accepted = keyOffer(server, peer, offerDatagram,
                 (V2Frame.KeyOffer) V2Codec.decode(offerDatagram), T0);
         ClientHandshake.Established established = client.onKeyReply((V2Frame.KeyReply) V2Codec.decode(accepted.keyReply()));
         return new Completed(accepted, established);
@@ -83,7 +84,7 @@ class HandshakeTest {
         byte[] hello = client.hello();
         byte[] retry = server.onHello(ALICE, (V2Frame.Hello) V2Codec.decode(hello), T0);
         byte[] offer = client.onRetry((V2Frame.Retry) V2Codec.decode(retry));
-        byte[] reply = server.onKeyOffer(ALICE, offer, (V2Frame.KeyOffer) V2Codec.decode(offer), T0).keyReply();
+        byte[] reply = keyOffer(server, ALICE, offer, (V2Frame.KeyOffer) V2Codec.decode(offer), T0).keyReply();
 
         assertThat(retry.length).isLessThan(hello.length);
         assertThat(reply.length).isLessThan(offer.length);
@@ -94,16 +95,16 @@ class HandshakeTest {
         // The key is garbage: were it parsed (or RSA run) first, the reason would be BAD_PUBLIC_KEY.
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(new byte[16], new byte[32], new byte[] {1, 2, 3}, "mallory");
 
-        assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
+        assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
     }
 
     @Test
     void aKeyOfferWithACookieIssuedToAnotherPeerIsRefused() throws Exception {
-        byte[] cookie = retryFor(PeerId.udp("192.0.2.66", 40000), T0).cookie();
+        byte[] cookie = retryFor(Peers.udp("192.0.2.66", 40000), T0).cookie();
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(cookie, new byte[32], new byte[] {1, 2, 3}, "mallory");
 
-        assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
-        assertDropped(() -> server.onKeyOffer(PeerId.udp("192.0.2.1", 40001), V2Codec.encode(offer), offer, T0),
+        assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
+        assertDropped(() -> keyOffer(server, Peers.udp("192.0.2.1", 40001), V2Codec.encode(offer), offer, T0),
                 DropReason.BAD_COOKIE);
     }
 
@@ -113,18 +114,18 @@ class HandshakeTest {
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(cookie, new byte[32], new byte[] {1, 2, 3}, "alice");
         long twoSecretLifetimesLater = T0 + 2 * V2Constants.COOKIE_SECRET_LIFETIME_NANOS;
 
-        assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, twoSecretLifetimesLater),
+        assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, twoSecretLifetimesLater),
                 DropReason.BAD_COOKIE);
     }
 
     @Test
     void noRandomnessIsDrawnForAKeyOfferWithABadCookie() throws Exception {
         CountingRandom counting = new CountingRandom();
-        ServerHandshake countingServer = new ServerHandshake(identity, LIMITS, counting, T0);
+        ServerHandshake countingServer = new ServerHandshake(identity, LIMITS, counting, new HandshakeRateLimiter(), T0);
         int afterStart = counting.draws.get();
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(new byte[16], new byte[32], new byte[] {1, 2, 3}, "mallory");
 
-        assertDropped(() -> countingServer.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
+        assertDropped(() -> keyOffer(countingServer, ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_COOKIE);
         assertThat(counting.draws.get()).as("no session secret, nonce or id drawn").isEqualTo(afterStart);
     }
 
@@ -133,18 +134,18 @@ class HandshakeTest {
         byte[] cookie = retryFor(ALICE, T0).cookie();
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(cookie, new byte[32], new byte[] {1, 2, 3}, "alice");
 
-        assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_PUBLIC_KEY);
+        assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_PUBLIC_KEY);
     }
 
     @Test
     void hellosBeyondTheBurstAreRateLimited() throws Exception {
         V2Frame.Hello hello = new V2Frame.Hello(new byte[32]);
         for (int i = 0; i < V2Constants.HANDSHAKE_PACKETS_BURSTABLE; i++) {
-            server.onHello(PeerId.udp("192.0.2.1", 40000 + i), hello, T0);
+            server.onHello(Peers.udp("192.0.2.1", 40000 + i), hello, T0);
         }
 
-        assertDropped(() -> server.onHello(PeerId.udp("192.0.2.1", 50000), hello, T0), DropReason.HANDSHAKE_RATE_LIMITED);
-        assertThat(server.onHello(PeerId.udp("192.0.2.2", 40000), hello, T0)).as("another source is unaffected").isNotEmpty();
+        assertDropped(() -> server.onHello(Peers.udp("192.0.2.1", 50000), hello, T0), DropReason.HANDSHAKE_RATE_LIMITED);
+        assertThat(server.onHello(Peers.udp("192.0.2.2", 40000), hello, T0)).as("another source is unaffected").isNotEmpty();
         assertThat(server.onHello(ALICE, hello, T0 + SECOND)).as("tokens come back with time").isNotEmpty();
     }
 
@@ -153,17 +154,17 @@ class HandshakeTest {
         byte[] cookie = retryFor(ALICE, T0).cookie(); // one token
         V2Frame.KeyOffer offer = new V2Frame.KeyOffer(cookie, new byte[32], new byte[] {1, 2, 3}, "alice");
         for (int i = 1; i < V2Constants.HANDSHAKE_PACKETS_BURSTABLE; i++) {
-            assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_PUBLIC_KEY);
+            assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, T0), DropReason.BAD_PUBLIC_KEY);
         }
 
-        assertDropped(() -> server.onKeyOffer(ALICE, V2Codec.encode(offer), offer, T0), DropReason.HANDSHAKE_RATE_LIMITED);
+        assertDropped(() -> keyOffer(server, ALICE, V2Codec.encode(offer), offer, T0), DropReason.HANDSHAKE_RATE_LIMITED);
     }
 
     @Test
     void aKeyReplyWithAFlippedByteInAnySignedFieldIsRefused() throws Exception {
         ClientHandshake client = new ClientHandshake("alice", RANDOM);
         byte[] offer = client.onRetry(retryTo(client));
-        byte[] reply = server.onKeyOffer(ALICE, offer, (V2Frame.KeyOffer) V2Codec.decode(offer), T0).keyReply();
+        byte[] reply = keyOffer(server, ALICE, offer, (V2Frame.KeyOffer) V2Codec.decode(offer), T0).keyReply();
         int identityKeyAt = 3 + 32 + 8 + 2;
         int wrappedAt = identityKeyAt + 44 + 2;
         int limitsAt = wrappedAt + 256;
@@ -188,7 +189,7 @@ class HandshakeTest {
         ClientHandshake bob = new ClientHandshake("bob", RANDOM);
         alice.onRetry(retryTo(alice));
         byte[] bobsOffer = bob.onRetry(retryTo(bob));
-        byte[] replyToBob = server.onKeyOffer(ALICE, bobsOffer, (V2Frame.KeyOffer) V2Codec.decode(bobsOffer), T0).keyReply();
+        byte[] replyToBob = keyOffer(server, ALICE, bobsOffer, (V2Frame.KeyOffer) V2Codec.decode(bobsOffer), T0).keyReply();
 
         assertThatThrownBy(() -> alice.onKeyReply((V2Frame.KeyReply) V2Codec.decode(replyToBob)))
                 .isInstanceOf(HandshakeException.class);
@@ -197,7 +198,7 @@ class HandshakeTest {
     @Test
     void aServerWithAnotherIdentityIsCaughtByItsFingerprintNotItsSignature() throws Exception {
         ServerIdentity impostor = ServerIdentity.loadOrCreate(dir.resolve("impostor.pem"), RANDOM);
-        server = new ServerHandshake(impostor, LIMITS, RANDOM, T0);
+        server = new ServerHandshake(impostor, LIMITS, RANDOM, new HandshakeRateLimiter(), T0);
 
         Completed done = handshake(new ClientHandshake("alice", RANDOM), ALICE);
 
@@ -260,5 +261,12 @@ class HandshakeTest {
             draws.incrementAndGet();
             super.nextBytes(bytes);
         }
+    }
+
+    /** What the relay does with a KeyOffer: admit it (rate limit, cookie), then accept it (RSA, signature). */
+    private static ServerHandshake.Accepted keyOffer(ServerHandshake server, PeerId peer, byte[] datagram,
+            V2Frame.KeyOffer offer, long now) throws FrameException {
+        server.admit(peer, offer, now);
+        return server.accept(datagram, offer);
     }
 }

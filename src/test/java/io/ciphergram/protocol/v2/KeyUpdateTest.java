@@ -63,7 +63,7 @@ class KeyUpdateTest {
         // generation 7 is four ahead of 3: refused, like a record of a generation long past
         V2Frame.Data seventh = withPhase(sent, 7);
         assertThatThrownBy(() -> server.open(seventh, 14 * SECOND)).isInstanceOfSatisfying(FrameException.class,
-                e -> assertThat(e.reason()).isEqualTo(DropReason.REPLAYED));
+                e -> assertThat(e.reason()).isEqualTo(DropReason.BAD_KEY_PHASE));
         assertThat(server.receiveGeneration()).isEqualTo(3);
     }
 

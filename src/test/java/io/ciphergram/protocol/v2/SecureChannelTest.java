@@ -142,7 +142,7 @@ class SecureChannelTest {
         assertThat(client.receiveGeneration()).isEqualTo(server.sendGeneration());
         byte[] generationZero = firstFromClient;
         assertThat(data(generationZero).keyPhase()).isZero();
-        assertDropped(() -> server.open(data(generationZero), now), DropReason.REPLAYED);
+        assertDropped(() -> server.open(data(generationZero), now), DropReason.BAD_KEY_PHASE);
     }
 
     @Test
@@ -158,7 +158,7 @@ class SecureChannelTest {
         deliver(List.of(datagrams.get(0), datagrams.get(2)), server);
         assertThat(server.receiveGeneration()).isEqualTo(1);
 
-        assertDropped(() -> server.open(data(lastOfGenerationZero), now), DropReason.REPLAYED);
+        assertDropped(() -> server.open(data(lastOfGenerationZero), now), DropReason.BAD_KEY_PHASE);
     }
 
     @Test

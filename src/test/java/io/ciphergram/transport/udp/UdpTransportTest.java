@@ -11,9 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.ciphergram.relay.ChatRelay;
-import io.ciphergram.session.Counters;
-import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.relay.Engine;
 import io.ciphergram.testing.ClassicPeer;
 import io.vertx.core.Vertx;
 
@@ -24,16 +22,17 @@ import io.vertx.core.Vertx;
 class UdpTransportTest {
 
     private final Vertx vertx = Vertx.vertx();
+    private final Engine engine = Engine.start(new Engine.Settings(100, Duration.ofHours(1), 10, 20,
+            Duration.ofSeconds(180), Duration.ofSeconds(10)), null);
 
     @AfterEach
-    void closeVertx() throws Exception {
+    void close() throws Exception {
+        engine.close();
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
     private UdpTransport transport(int port) {
-        Counters counters = new Counters();
-        SessionRegistry sessions = new SessionRegistry(100, Duration.ofHours(1), 10, 20, System::nanoTime);
-        return new UdpTransport(vertx, new ChatRelay(sessions, counters, 10, 20), counters, "127.0.0.1", port);
+        return new UdpTransport(vertx, engine.relay(), engine.counters(), "127.0.0.1", port);
     }
 
     /**

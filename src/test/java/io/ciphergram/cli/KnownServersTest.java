@@ -1,4 +1,4 @@
-package io.ciphergram.crypto;
+package io.ciphergram.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.ciphergram.crypto.KnownServers.Trust;
+import io.ciphergram.cli.KnownServers.Trust;
+import io.ciphergram.crypto.Fingerprint;
 
 class KnownServersTest {
 

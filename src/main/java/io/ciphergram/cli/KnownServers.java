@@ -1,4 +1,4 @@
-package io.ciphergram.crypto;
+package io.ciphergram.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.ciphergram.protocol.v2.V2Constants;
+import io.ciphergram.crypto.Fingerprint;
 
 /**
  * The client's trust-on-first-use record of server identities, like OpenSSH's {@code known_hosts}: a text
@@ -42,7 +42,7 @@ public final class KnownServers {
 
     /** {@code ~/.ciphergram/known_servers}. */
     public static Path defaultPath() {
-        return Path.of(System.getProperty("user.home")).resolve(V2Constants.KNOWN_SERVERS_FILE);
+        return Path.of(System.getProperty("user.home")).resolve(".ciphergram").resolve("known_servers");
     }
 
     public Path file() {

@@ -1,0 +1,88 @@
+package io.ciphergram.relay;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import io.ciphergram.crypto.ServerIdentity;
+import io.ciphergram.protocol.v2.HandshakeRateLimiter;
+import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.ServerHandshake;
+import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.session.Confinement;
+import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionRegistry;
+
+/**
+ * The engine as the service runs it, assembled in plain Java: the relay thread, the registry it owns, the
+ * handshake workers and the relay. Transports attach to {@link #relay()}; the Quarkus wiring
+ * ({@code io.ciphergram.server}) only reads configuration into {@link Settings} and starts and stops this.
+ */
+public final class Engine implements AutoCloseable {
+
+    /** Every setting the engine takes, with the configuration key each comes from in the README. */
+    public record Settings(int maxSessions, Duration idleTimeout, double floodPerSecond, double floodBurst,
+            Duration v2IdleTimeout, Duration v2Keepalive) {
+
+        /** What the v2 handshake states to clients, who pace themselves to it. */
+        public V2Frame.Limits v2Limits() {
+            return new V2Frame.Limits((int) Math.ceil(floodPerSecond), (int) Math.ceil(floodBurst),
+                    ReliableConstants.MAX_MESSAGE, (int) v2IdleTimeout.toSeconds(), (int) v2Keepalive.toSeconds());
+        }
+    }
+
+    private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(10);
+    private static final int HANDSHAKE_WORKERS = 1;
+    private static final int HANDSHAKE_QUEUE = 256;
+
+    private final RelayLoop loop;
+    private final WorkerOffload offload;
+    private final SessionRegistry sessions;
+    private final Counters counters;
+    private final ChatRelay relay;
+
+    private Engine(Settings settings, ServerIdentity identity) {
+        LongSupplier clock = System::nanoTime;
+        Confinement owner = Confinement.firstUse();
+        this.loop = new RelayLoop(clock, owner);
+        this.offload = new WorkerOffload(loop, HANDSHAKE_WORKERS, HANDSHAKE_QUEUE);
+        this.counters = new Counters();
+        this.sessions = new SessionRegistry(settings.maxSessions(), settings.idleTimeout(), settings.floodPerSecond(),
+                settings.floodBurst(), clock, owner);
+        ServerHandshake handshake = identity == null ? null : new ServerHandshake(identity, settings.v2Limits(),
+                new SecureRandom(), new HandshakeRateLimiter(), clock.getAsLong());
+        this.relay = new ChatRelay(sessions, counters, settings.floodPerSecond(), settings.floodBurst(), handshake,
+                loop, loop, offload);
+        loop.endOfTurn(relay::endOfTurn);
+        loop.every(EXPIRY_SWEEP.toNanos(), relay::expireIdle);
+    }
+
+    /** @param identity the server's v2 identity, or null for a classic-only engine */
+    public static Engine start(Settings settings, ServerIdentity identity) {
+        return new Engine(settings, identity);
+    }
+
+    public ChatRelay relay() {
+        return relay;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Only {@link SessionRegistry#liveCount()} may be read off the relay thread. */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The relay thread, for work that must run on it. */
+    public RelayLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        offload.close();
+    }
+}

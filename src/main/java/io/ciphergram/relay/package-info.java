@@ -1,0 +1,38 @@
+/**
+ * The relay: who receives what, and the engine's threading model.
+ *
+ * <h2>Threads and what each owns</h2>
+ *
+ * <p><b>The relay thread</b> ({@code ciphergram-relay}, a {@link io.ciphergram.relay.RelayLoop}) owns all
+ * engine state: the {@link io.ciphergram.session.SessionRegistry} and every session and half-open
+ * handshake in it, the {@link io.ciphergram.relay.Room}, flood gates, the v2 handshake's rate limiter and
+ * cookie secrets, every v2 {@code SecureChannel} and the timers that drive them. Only the relay thread
+ * reads or writes any of it, so none of it takes a lock; the registry checks its owner on every call
+ * ({@link io.ciphergram.session.Confinement}) and fails fast otherwise.
+ *
+ * <p><b>I/O threads</b> (Vert.x event loops) belong to the transports. They turn what arrives into
+ * {@code (PeerId, bytes)} and post it to the relay thread ({@link io.ciphergram.relay.ChatRelay#submit});
+ * they send what the relay thread hands their {@link io.ciphergram.relay.Egress}, which queues the
+ * datagrams of one relay turn and passes them to its I/O thread in one batch at the end of the turn.
+ *
+ * <p><b>Handshake workers</b> run expensive one-off crypto (RSA key transport, Ed25519 signing) on
+ * immutable inputs ({@link io.ciphergram.relay.Offload}); the outcome is posted back to the relay thread,
+ * which re-checks that the handshake is still wanted before using it.
+ *
+ * <p><b>Every other thread</b> (HTTP requests, metrics scrapes, shutdown) never touches engine state: it
+ * reads {@link io.ciphergram.session.Counters} and {@link io.ciphergram.session.SessionRegistry#liveCount()},
+ * which are safe from any thread, or posts a task to the relay thread and waits for its answer.
+ *
+ * <p>Unit tests drive a {@link io.ciphergram.relay.ChatRelay} directly: the test's thread is then the
+ * relay thread, timers run when the test says so, and offloaded work runs inline.
+ *
+ * <h2>A datagram's path</h2>
+ *
+ * transport receives → {@link io.ciphergram.relay.ChatRelay} picks the profile →
+ * {@link io.ciphergram.relay.ClassicIngress} or {@link io.ciphergram.relay.V2Ingress}: flood gate, codec,
+ * session state → {@link io.ciphergram.relay.Room} routes the text ({@link io.ciphergram.relay.Commands}
+ * for commands) → each recipient's own {@link io.ciphergram.session.Outbox} encodes it in its profile
+ * ({@link io.ciphergram.relay.ClassicOutbox}, {@link io.ciphergram.relay.V2Outbox}) → the egress of its
+ * transport sends.
+ */
+package io.ciphergram.relay;

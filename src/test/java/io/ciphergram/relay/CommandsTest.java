@@ -1,0 +1,103 @@
+package io.ciphergram.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.ciphergram.crypto.SessionKey;
+import io.ciphergram.protocol.ClassicCodec;
+import io.ciphergram.protocol.PeerId;
+import io.ciphergram.session.ClassicSession;
+import io.ciphergram.session.Confinement;
+import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.testing.Peers;
+
+/** The commands, through the room that runs them. */
+class CommandsTest {
+
+    private final Counters counters = new Counters();
+    private final SessionRegistry sessions = new SessionRegistry(1000, Duration.ofHours(1), 10, 20, () -> 0,
+            Confinement.firstUse());
+    private final Room room = new Room(sessions, counters, 10, 20);
+    private int nextPort = 1;
+
+    private RecordingOutbox join(String name) {
+        PeerId peer = Peers.udp("10.0.0.1", nextPort++);
+        ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
+                sessions.classicGate(peer), 0);
+        RecordingOutbox outbox = new RecordingOutbox();
+        session.reachThrough(outbox);
+        sessions.vacate(peer);
+        sessions.register(session, name);
+        return outbox;
+    }
+
+    private void say(String name, String text) {
+        room.onText(sessions.byName(name), text);
+    }
+
+    @Test
+    void whoListsEveryoneSortedIgnoringCase() {
+        RecordingOutbox alice = join("alice");
+        join("Carol");
+        join("bob");
+        say("alice", "/who");
+        assertThat(alice.lines).containsExactly("* online (3): alice, bob, Carol");
+    }
+
+    @Test
+    void aLongWhoIsSplitSoThatEachNoticeFitsAClassicDatagram() {
+        RecordingOutbox first = join("n000");
+        for (int i = 1; i < 400; i++) {
+            join(String.format("n%03d-with-a-longer-name", i));
+        }
+        say("n000", "/who");
+        assertThat(first.lines).hasSizeGreaterThan(1)
+                .allMatch(l -> l.startsWith("* ") && l.length() <= ClassicCodec.MAX_TEXT_BYTES);
+        assertThat(first.lines.get(0)).startsWith("* online (400): n000, n001-with-a-longer-name");
+        assertThat(String.join(", ", first.lines)).contains("n399-with-a-longer-name");
+    }
+
+    @Test
+    void msgReachesOnlyItsTargetWhateverTheCaseOfTheName() {
+        RecordingOutbox alice = join("alice");
+        RecordingOutbox bob = join("bob");
+        RecordingOutbox carol = join("carol");
+        say("alice", "/msg BOB psst, only   for you");
+        assertThat(bob.lines).containsExactly("alice (private): psst, only   for you");
+        assertThat(carol.lines).isEmpty();
+        assertThat(alice.lines).isEmpty();
+    }
+
+    @Test
+    void msgToNobodyOrWithoutTextIsAnsweredWithANotice() {
+        RecordingOutbox alice = join("alice");
+        say("alice", "/msg nobody hi");
+        say("alice", "/msg alice");
+        assertThat(alice.lines).containsExactly("* no such user: nobody", "* usage: /msg <name> <text>");
+        assertThat(counters.refusedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void quitSaysByeClosesTheSessionAndTellsTheOthers() {
+        RecordingOutbox alice = join("alice");
+        RecordingOutbox bob = join("bob");
+        say("bob", "/quit");
+        assertThat(bob.lines).containsExactly("* bye");
+        assertThat(bob.closed).isTrue();
+        assertThat(alice.lines).containsExactly("* bob left");
+        assertThat(sessions.byName("bob")).isNull();
+    }
+
+    @Test
+    void helpAndUnknownCommands() {
+        RecordingOutbox alice = join("alice");
+        say("alice", "/HELP");
+        say("alice", "/dance now");
+        assertThat(alice.lines).containsExactly(Notices.HELP, "* unknown command /dance; /help lists commands");
+    }
+}

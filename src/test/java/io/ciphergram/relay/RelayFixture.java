@@ -1,0 +1,49 @@
+package io.ciphergram.relay;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.ciphergram.protocol.PeerId;
+import io.ciphergram.protocol.v2.ServerHandshake;
+import io.ciphergram.session.Confinement;
+import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.testing.ManualScheduler;
+
+/**
+ * The engine without Quarkus, sockets or threads: the test's thread is the relay thread, time is a
+ * counter the test moves, timers run when the test says, and what the relay sends is recorded.
+ */
+final class RelayFixture {
+
+    record Sent(PeerId to, byte[] datagram) {
+    }
+
+    final AtomicLong clock;
+    final Counters counters = new Counters();
+    final ManualScheduler timers = new ManualScheduler();
+    final SessionRegistry sessions;
+    final ChatRelay relay;
+    final List<Sent> sent = new ArrayList<>();
+
+    RelayFixture(int maxSessions, double floodPerSecond, double floodBurst, ServerHandshake handshake, long startNanos) {
+        this.clock = new AtomicLong(startNanos);
+        this.sessions = new SessionRegistry(maxSessions, Duration.ofHours(1), floodPerSecond, floodBurst, clock::get,
+                Confinement.firstUse());
+        this.relay = new ChatRelay(sessions, counters, floodPerSecond, floodBurst, handshake, Runnable::run, timers,
+                Offload.DIRECT);
+        relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
+    }
+
+    /** Moves time on and runs the timers that fall due. */
+    void advance(Duration by) {
+        clock.addAndGet(by.toNanos());
+        timers.runDue(clock.get());
+    }
+
+    List<byte[]> sentTo(PeerId peer) {
+        return sent.stream().filter(s -> s.to().equals(peer)).map(Sent::datagram).toList();
+    }
+}

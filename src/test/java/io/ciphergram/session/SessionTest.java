@@ -1,0 +1,85 @@
+package io.ciphergram.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.ciphergram.crypto.SessionKey;
+import io.ciphergram.protocol.ClassicCodec;
+import io.ciphergram.protocol.ClassicCodec.ClientExpects;
+import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.testing.Peers;
+
+/** The per-profile session types and the classic handshake's state machine. */
+class SessionTest {
+
+    private final SessionRegistry registry = new SessionRegistry(10, Duration.ofHours(1), 10, 20, () -> 0,
+            Confinement.firstUse());
+    private final FloodGate gate = new FloodGate(new TokenBucket(10, 20, 0));
+
+    @Test
+    void aClassicHandshakeExpectsAckThenKeyThenName() {
+        ClassicHandshake h = registry.startHandshake(Peers.udp("10.0.0.1", 1), gate);
+        assertThat(h.state()).isEqualTo(ClassicHandshake.State.AWAIT_ACK);
+        assertThat(h.expects()).isEqualTo(ClientExpects.KEY);
+        assertThat(h.acknowledge()).isTrue();
+        assertThat(h.acknowledge()).as("a second ACK is out of state").isFalse();
+        assertThat(h.awaitsKey()).isTrue();
+        h.keyed(SessionKey.random(new SecureRandom()));
+        assertThat(h.state()).isEqualTo(ClassicHandshake.State.AWAIT_NAME);
+        assertThat(h.expects()).isEqualTo(ClientExpects.USERNAME);
+        assertThat(h.awaitsKey()).as("a key now opens a guest session instead").isFalse();
+    }
+
+    @Test
+    void aKeyIsTakenBeforeTheAckTooSoALostAckDoesNotStrandAClient() {
+        ClassicHandshake h = registry.startHandshake(Peers.udp("10.0.0.1", 1), gate);
+        assertThat(h.awaitsKey()).isTrue();
+        h.keyed(SessionKey.random(new SecureRandom()));
+        assertThat(h.acknowledge()).isFalse();
+    }
+
+    @Test
+    void eachProfileStatesItsOwnTextLimitAndGuestsNameThemselves() {
+        ClassicSession user = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
+                gate, 0);
+        ClassicSession guest = new ClassicSession(Peers.udp("10.0.0.1", 2), SessionKey.random(new SecureRandom()), true,
+                gate, 0);
+        assertThat(user.maxTextBytes()).isEqualTo(ClassicCodec.MAX_TEXT_BYTES).isLessThan(ReliableConstants.MAX_MESSAGE);
+        assertThat(user.namesItselfInText()).isFalse();
+        assertThat(guest.namesItselfInText()).isTrue();
+    }
+
+    @Test
+    void anOutboxIsChosenOnceAndASessionIsNotRegisteredWithoutOne() {
+        ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
+                gate, 0);
+        assertThatThrownBy(() -> registry.register(s, "x")).isInstanceOf(IllegalStateException.class);
+        Outbox out = new Outbox() {
+            @Override
+            public boolean send(byte[] utf8) {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        s.reachThrough(out);
+        assertThatThrownBy(() -> s.reachThrough(out)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aClassicSessionIsHeardFromByAnyDatagram() {
+        ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
+                gate, 5);
+        assertThat(s.lastHeardNanos()).isEqualTo(5);
+        s.heard(9);
+        assertThat(s.lastHeardNanos()).isEqualTo(9);
+    }
+}
