@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.Fingerprint;
+import io.ciphergram.protocol.ChatText;
 import io.ciphergram.protocol.TokenBucket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -157,7 +158,7 @@ public final class ClientCommand implements Callable<Integer> {
             String text;
             while ((text = connection.receiveText()) != null) {
                 synchronized (out) {
-                    out.println(text);
+                    out.println(ChatText.clean(text)); // a server must not drive the terminal
                 }
             }
         } catch (java.net.SocketException e) {

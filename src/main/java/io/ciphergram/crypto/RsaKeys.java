@@ -1,5 +1,6 @@
 package io.ciphergram.crypto;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -23,6 +24,12 @@ public final class RsaKeys {
     public static final int MIN_ACCEPTED_BITS = 2048;
     /** Larger keys cost the server more per handshake and no client makes them. */
     public static final int MAX_ACCEPTED_BITS = 4096;
+    /**
+     * The only public exponent accepted: F4, what every RSA implementation generates (pycryptodome,
+     * OpenSSL, the JDK, WebCrypto). The cost of encrypting grows with the exponent's size, so a key with a
+     * huge exponent (e = n - 2) would cost the server milliseconds per datagram.
+     */
+    public static final BigInteger PUBLIC_EXPONENT = BigInteger.valueOf(65_537);
 
     private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
     private static final String END = "-----END PUBLIC KEY-----";
@@ -87,7 +94,7 @@ public final class RsaKeys {
 
     /**
      * The one definition of a key the server will encrypt to: RSA of {@link #MIN_ACCEPTED_BITS} to
-     * {@link #MAX_ACCEPTED_BITS} bits.
+     * {@link #MAX_ACCEPTED_BITS} bits with the exponent {@link #PUBLIC_EXPONENT}.
      *
      * @throws IllegalArgumentException if {@code key} is anything else
      */
@@ -98,6 +105,9 @@ public final class RsaKeys {
         int bits = rsa.getModulus().bitLength();
         if (bits < MIN_ACCEPTED_BITS || bits > MAX_ACCEPTED_BITS) {
             throw new IllegalArgumentException("RSA key size out of range");
+        }
+        if (!PUBLIC_EXPONENT.equals(rsa.getPublicExponent())) {
+            throw new IllegalArgumentException("RSA public exponent other than 65537");
         }
         return rsa;
     }

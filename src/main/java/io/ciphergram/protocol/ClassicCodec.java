@@ -101,6 +101,11 @@ public final class ClassicCodec {
         return out;
     }
 
+    /** Whether a client datagram is SYN, ACK or a public key: frames recognised in any state. */
+    public static boolean isHandshakeFrame(byte[] datagram) {
+        return Arrays.equals(datagram, SYN) || Arrays.equals(datagram, ACK) || isPublicKeyDatagram(datagram);
+    }
+
     /** A public key datagram is base64 of "-----BEGIN PUBLIC KEY-----...", so it always starts "LS0tLS1CRUdJTi". */
     static boolean isPublicKeyDatagram(byte[] datagram) {
         byte[] prefix = ascii("LS0tLS1CRUdJTi");

@@ -39,5 +39,14 @@ public enum DropReason {
      */
     BAD_KEY_PHASE,
     /** Arrived while the relay was stopping, too late to be handled. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** No room for a new handshake or session: its source, or the whole registry, is at its limit. */
+    SERVER_FULL,
+    /**
+     * Its answer would have sent an address that has not proven it receives there more bytes than came
+     * from it (a forged source asking the server to flood someone else).
+     */
+    AMPLIFICATION,
+    /** Classic: ciphertext the server itself sent this session, sent back to it (whole or any block of it). */
+    REFLECTED
 }

@@ -38,18 +38,20 @@ public final class ChatRelay {
      * @param handshake null for a relay that speaks only the classic profile
      * @param relayThread runs tasks on the thread that owns {@code sessions}
      */
-    public ChatRelay(SessionRegistry sessions, Counters counters, double floodPerSecond, double floodBurst,
-            ServerHandshake handshake, Executor relayThread, Scheduler scheduler, Offload offload) {
+    public ChatRelay(SessionRegistry sessions, Counters counters, RelaySettings settings, ServerHandshake handshake,
+            Executor relayThread, Scheduler scheduler, Offload offload) {
         SecureRandom random = new SecureRandom();
         this.sessions = sessions;
         this.counters = counters;
         this.relayThread = relayThread;
         this.transports = new Transports(counters);
         this.drops = new Drops(counters);
-        this.room = new Room(sessions, counters, floodPerSecond, floodBurst);
+        this.room = new Room(sessions, counters);
         FloodControl floods = new FloodControl(drops, room);
-        this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, random);
-        this.v2 = new V2Ingress(sessions, room, transports, drops, floods, counters, offload, scheduler, handshake);
+        this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, counters, random,
+                settings.reflectionWindow());
+        this.v2 = new V2Ingress(sessions, room, transports, drops, floods, counters, offload, scheduler, handshake,
+                settings.v2QueueFullTimeout().toNanos());
     }
 
     /** A transport announces how to reach its peers. Any thread. */
@@ -75,6 +77,7 @@ public final class ChatRelay {
     /** One datagram from a peer, on the relay thread. Never throws: bad input is dropped and counted. */
     public void onDatagram(PeerId from, byte[] datagram) {
         counters.received();
+        sessions.received(from, datagram.length);
         try {
             if (V2Codec.isV2(datagram)) {
                 v2.onDatagram(from, datagram);

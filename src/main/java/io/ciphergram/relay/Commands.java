@@ -51,7 +51,7 @@ final class Commands {
             return;
         }
         Session target = sessions.byName(parts[1]);
-        if (target == null) {
+        if (target == null || !target.proven()) {
             counters.refused();
             room.notice(from, Notices.noSuchUser(parts[1]));
             return;

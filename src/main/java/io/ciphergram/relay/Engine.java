@@ -5,10 +5,7 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 import io.ciphergram.crypto.ServerIdentity;
-import io.ciphergram.protocol.v2.HandshakeRateLimiter;
-import io.ciphergram.protocol.v2.ReliableConstants;
 import io.ciphergram.protocol.v2.ServerHandshake;
-import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.session.Confinement;
 import io.ciphergram.session.Counters;
 import io.ciphergram.session.SessionRegistry;
@@ -16,20 +13,9 @@ import io.ciphergram.session.SessionRegistry;
 /**
  * The engine as the service runs it, assembled in plain Java: the relay thread, the registry it owns, the
  * handshake workers and the relay. Transports attach to {@link #relay()}; the Quarkus wiring
- * ({@code io.ciphergram.server}) only reads configuration into {@link Settings} and starts and stops this.
+ * ({@code io.ciphergram.server}) only reads configuration into {@link RelaySettings} and starts and stops this.
  */
 public final class Engine implements AutoCloseable {
-
-    /** Every setting the engine takes, with the configuration key each comes from in the README. */
-    public record Settings(int maxSessions, Duration idleTimeout, double floodPerSecond, double floodBurst,
-            Duration v2IdleTimeout, Duration v2Keepalive) {
-
-        /** What the v2 handshake states to clients, who pace themselves to it. */
-        public V2Frame.Limits v2Limits() {
-            return new V2Frame.Limits((int) Math.ceil(floodPerSecond), (int) Math.ceil(floodBurst),
-                    ReliableConstants.MAX_MESSAGE, (int) v2IdleTimeout.toSeconds(), (int) v2Keepalive.toSeconds());
-        }
-    }
 
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(10);
     private static final int HANDSHAKE_WORKERS = 1;
@@ -41,24 +27,22 @@ public final class Engine implements AutoCloseable {
     private final Counters counters;
     private final ChatRelay relay;
 
-    private Engine(Settings settings, ServerIdentity identity) {
+    private Engine(RelaySettings settings, ServerIdentity identity) {
         LongSupplier clock = System::nanoTime;
         Confinement owner = Confinement.firstUse();
         this.loop = new RelayLoop(clock, owner);
         this.offload = new WorkerOffload(loop, HANDSHAKE_WORKERS, HANDSHAKE_QUEUE);
         this.counters = new Counters();
-        this.sessions = new SessionRegistry(settings.maxSessions(), settings.idleTimeout(), settings.floodPerSecond(),
-                settings.floodBurst(), clock, owner);
+        this.sessions = new SessionRegistry(settings.sessions(), clock, owner);
         ServerHandshake handshake = identity == null ? null : new ServerHandshake(identity, settings.v2Limits(),
-                new SecureRandom(), new HandshakeRateLimiter(), clock.getAsLong());
-        this.relay = new ChatRelay(sessions, counters, settings.floodPerSecond(), settings.floodBurst(), handshake,
-                loop, loop, offload);
+                new SecureRandom(), clock.getAsLong());
+        this.relay = new ChatRelay(sessions, counters, settings, handshake, loop, loop, offload);
         loop.endOfTurn(relay::endOfTurn);
         loop.every(EXPIRY_SWEEP.toNanos(), relay::expireIdle);
     }
 
     /** @param identity the server's v2 identity, or null for a classic-only engine */
-    public static Engine start(Settings settings, ServerIdentity identity) {
+    public static Engine start(RelaySettings settings, ServerIdentity identity) {
         return new Engine(settings, identity);
     }
 

@@ -3,6 +3,8 @@ package io.ciphergram.relay;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.ciphergram.protocol.ChatText;
+
 /**
  * The texts the relay itself sends, as encrypted text every client shows: notices start with "* " so the
  * console client (and a person reading an old client) can tell them from messages.
@@ -23,18 +25,26 @@ final class Notices {
         return "* " + name + " left";
     }
 
-    static String welcome(String requested, String valid, String effective) {
+    /**
+     * @param member whether it is in the room already; a classic client joins it with its first message,
+     *        which proves it receives at its address
+     */
+    static String welcome(String requested, String valid, String effective, boolean member) {
         String why = "";
         if (!valid.equals(requested)) {
             why = " (names are 1-32 letters, digits, _ - .)";
         } else if (!effective.equals(valid)) {
             why = " (" + valid + " is taken)";
         }
-        return "* you are " + effective + why + "; /help lists commands";
+        return "* you are " + effective + why + "; " + next(member);
     }
 
-    static String welcomeGuest(String name) {
-        return "* connected as " + name + "; /help lists commands";
+    static String welcomeGuest(String name, boolean member) {
+        return "* connected as " + name + "; " + next(member);
+    }
+
+    private static String next(boolean member) {
+        return member ? "/help lists commands" : "say something to join the room (/help lists commands)";
     }
 
     /** {@code max} is the sender's own limit: 3055 bytes for classic (one datagram), 64 KiB for v2. */
@@ -42,12 +52,15 @@ final class Notices {
         return "* message not sent: " + bytes + " bytes, at most " + max + " fit in one message";
     }
 
+    /** How much of what a client typed a notice repeats: enough to recognise, never enough to overflow. */
+    static final int ECHO_CHARS = 32;
+
     static String noSuchUser(String name) {
-        return "* no such user: " + name;
+        return "* no such user: " + ChatText.excerpt(name, ECHO_CHARS);
     }
 
     static String unknownCommand(String command) {
-        return "* unknown command " + command + "; /help lists commands";
+        return "* unknown command " + ChatText.excerpt(command, ECHO_CHARS) + "; /help lists commands";
     }
 
     static String usage(String usage) {
@@ -59,7 +72,12 @@ final class Notices {
     }
 
     static String privateMessage(String from, String text) {
-        return from + " (private): " + text;
+        return from + " (private): " + ChatText.clean(text);
+    }
+
+    /** Every relayed line names its real sender, and its text cannot break the line. */
+    static String message(String from, String text) {
+        return from + ": " + ChatText.clean(text);
     }
 
     static final String BYE = "* bye";

@@ -8,8 +8,9 @@ import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 
 /**
- * The one room every profile and transport shares: who receives which text. Messages go to everyone
- * else, notices to one participant or to all others; each recipient's {@link io.ciphergram.session.Outbox}
+ * The one room every profile and transport shares: who receives which text. Its members are the proven
+ * sessions (a classic session becomes one with its first message); messages go to every other member,
+ * notices to one participant or to all other members; each recipient's {@link io.ciphergram.session.Outbox}
  * encodes the text in its own profile. The room never looks at bytes on the wire and never asks which
  * profile a participant speaks. Relay-thread state.
  */
@@ -20,31 +21,43 @@ final class Room {
     private final Commands commands;
     private final String floodNotice;
 
-    Room(SessionRegistry sessions, Counters counters, double floodPerSecond, double floodBurst) {
+    Room(SessionRegistry sessions, Counters counters) {
         this.sessions = sessions;
         this.counters = counters;
         this.commands = new Commands(this, sessions, counters);
-        this.floodNotice = Notices.flooded(floodPerSecond, floodBurst);
+        this.floodNotice = Notices.flooded(sessions.limits().floodPerSecond(), sessions.limits().floodBurst());
     }
 
     // ---- membership -------------------------------------------------------------------------------
 
-    /** A session registered (under {@code session.name()}): it is welcomed and everyone else is told. */
-    void joined(Session session, String requested) {
-        notice(session, Notices.welcome(requested, SessionRegistry.sanitize(requested), session.name()));
+    /**
+     * A new session, registered: it is welcomed and, if proven, announced. When it replaces the session
+     * {@code predecessor} had at the same address (a re-handshake) and keeps its name, it is one participant
+     * continuing, and nobody is told anything.
+     *
+     * @param requested the name it asked for, or null for a guest (named by the server)
+     */
+    void arrived(Session session, String requested, Session predecessor) {
+        boolean continuing = predecessor != null && predecessor.name().equalsIgnoreCase(session.name());
+        if (predecessor != null && !continuing) {
+            left(List.of(predecessor));
+        }
+        notice(session, requested == null ? Notices.welcomeGuest(session.name(), session.proven())
+                : Notices.welcome(requested, SessionRegistry.sanitize(requested), session.name(), session.proven()));
+        if (session.proven() && !continuing) {
+            announce(session);
+        }
+    }
+
+    /** A session joins the room: everyone else is told. */
+    void announce(Session session) {
         broadcast(session, Notices.joined(session.name()));
     }
 
-    /** A guest (no-handshake classic client) joined. */
-    void guestJoined(Session session) {
-        notice(session, Notices.welcomeGuest(session.name()));
-        broadcast(session, Notices.joined(session.name()));
-    }
-
-    /** Sessions that ended (restart, eviction, expiry, /quit, Close, give-up): everyone else is told. */
+    /** Members that ended (expiry, /quit, Close, give-up, replacement): everyone else is told. */
     void left(List<Session> ended) {
         for (Session s : ended) {
-            if (s.name() != null) {
+            if (s.proven() && s.name() != null) {
                 broadcast(s, Notices.left(s.name()));
             }
         }
@@ -61,14 +74,13 @@ final class Room {
 
     // ---- texts --------------------------------------------------------------------------------------
 
-    /** A text from a participant: a command, or a message for everyone else. */
+    /** A text from a member: a command, or a message for everyone else under its sender's name. */
     void onText(Session from, String text) {
         if (text.startsWith("/")) {
             commands.run(from, text);
             return;
         }
-        // Guests name themselves inside their text, so theirs is relayed verbatim.
-        byte[] line = (from.namesItselfInText() ? text : from.name() + ": " + text).getBytes(StandardCharsets.UTF_8);
+        byte[] line = Notices.message(from.name(), text).getBytes(StandardCharsets.UTF_8);
         if (fits(from, line)) {
             for (Session to : sessions.members()) {
                 if (to != from) {
@@ -78,7 +90,7 @@ final class Room {
         }
     }
 
-    /** A private message, already formatted, for one participant. */
+    /** A private message, already formatted, for one member. */
     void privately(Session from, Session to, String line) {
         byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
         if (fits(from, utf8)) {

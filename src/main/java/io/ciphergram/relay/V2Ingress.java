@@ -1,5 +1,6 @@
 package io.ciphergram.relay;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
@@ -14,6 +15,7 @@ import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.session.Counters;
 import io.ciphergram.session.FloodGate;
+import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.session.V2Session;
 
@@ -35,10 +37,13 @@ final class V2Ingress {
     private final Offload offload;
     private final Scheduler scheduler;
     private final ServerHandshake handshake;
+    private final long queueFullTimeoutNanos;
 
     /** @param handshake null to refuse v2 (every v2 datagram is then dropped as malformed) */
     V2Ingress(SessionRegistry sessions, Room room, Transports transports, Drops drops, FloodControl floods,
-            Counters counters, Offload offload, Scheduler scheduler, ServerHandshake handshake) {
+            Counters counters, Offload offload, Scheduler scheduler, ServerHandshake handshake,
+            long queueFullTimeoutNanos) {
+        this.queueFullTimeoutNanos = queueFullTimeoutNanos;
         this.sessions = sessions;
         this.room = room;
         this.transports = transports;
@@ -61,6 +66,7 @@ final class V2Ingress {
         long now = sessions.now();
         V2Frame frame = V2Codec.decode(datagram);
         if (frame instanceof V2Frame.Hello hello) {
+            rateLimit(from, now);
             transports.send(from, handshake.onHello(from, hello, now));
         } else if (frame instanceof V2Frame.KeyOffer offer) {
             onKeyOffer(from, datagram, offer, now);
@@ -71,15 +77,24 @@ final class V2Ingress {
         }
     }
 
+    private void rateLimit(PeerId from, long now) throws FrameException {
+        if (!sessions.allowHandshake(from)) {
+            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
+    }
+
+    /** Every KeyOffer, a repeated one included, takes a rate-limit token and shows a valid cookie first. */
     private void onKeyOffer(PeerId from, byte[] datagram, V2Frame.KeyOffer offer, long now) throws FrameException {
+        rateLimit(from, now);
+        handshake.admit(from, offer, now);
         if (sessions.session(from) instanceof V2Session existing && existing.madeBy(offer.clientNonce())) {
             // Our KeyReply was lost and the client repeats its offer: the same reply, the same session.
-            if (floods.admit(existing.datagrams(), from, existing, now)) {
-                transports.send(from, existing.keyReply());
-            }
+            transports.send(from, existing.keyReply());
             return;
         }
-        handshake.admit(from, offer, now);
+        if (!sessions.couldAdmit(from)) {
+            throw new FrameException(DropReason.SERVER_FULL); // before the RSA work, not after
+        }
         boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> established(from, accepted),
                 e -> drops.drop(from, e instanceof FrameException f ? f.reason() : DropReason.BAD_PUBLIC_KEY));
         if (!taken) {
@@ -87,25 +102,41 @@ final class V2Ingress {
         }
     }
 
-    /** Back on the relay thread with the signed reply: the session starts. */
+    /**
+     * Back on the relay thread with the signed reply: the session starts. It replaces whatever the address
+     * had (the cookie proved this client owns it); a v2 session it replaces hands on its flood gates, and if
+     * the name stays the same the room is not told of a leave and a join.
+     */
     private void established(PeerId from, ServerHandshake.Accepted accepted) {
         long now = sessions.now();
         V2Frame.Limits limits = handshake.limits();
-        room.left(sessions.vacate(from));
-        // Datagrams: every fragment of a 64 KiB message twice (acks, retransmissions) per stated message;
-        // messages: the stated limit plus a send window of slack, because after a loss the reliable layer
-        // releases the messages queued behind it together (docs/PROTOCOL.md, "Limits and pacing").
-        double perSecond = limits.messagesPerSecond();
-        double perMessage = ReliableConstants.MAX_FRAGMENTS * 2.0;
-        FloodGate datagrams = new FloodGate(new TokenBucket(perSecond * perMessage,
-                Math.max(1, limits.burst()) * perMessage, now));
-        FloodGate messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + ReliableConstants.SEND_WINDOW, now));
-        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, now), accepted.clientNonce(),
-                accepted.keyReply(), datagrams, messages, TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now);
-        session.reachThrough(new V2Outbox(session, this, transports, counters));
+        Session predecessor = sessions.vacate(from);
+        if (!sessions.makeRoomFor(from, false)) {
+            drops.drop(from, DropReason.SERVER_FULL);
+            room.left(predecessor == null ? List.of() : List.of(predecessor));
+            return;
+        }
+        FloodGate datagrams;
+        FloodGate messages;
+        if (predecessor instanceof V2Session earlier) {
+            datagrams = earlier.datagrams();
+            messages = earlier.messages();
+        } else {
+            // Datagrams: every fragment of a 64 KiB message twice (acks, retransmissions) per stated message;
+            // messages: the stated limit plus a send window of slack, because after a loss the reliable layer
+            // releases the messages queued behind it together (docs/PROTOCOL.md, "Limits and pacing").
+            double perSecond = limits.messagesPerSecond();
+            double perMessage = ReliableConstants.MAX_FRAGMENTS * 2.0;
+            datagrams = new FloodGate(new TokenBucket(perSecond * perMessage, Math.max(1, limits.burst()) * perMessage, now));
+            messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + ReliableConstants.SEND_WINDOW, now));
+        }
+        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, sessions.v2Memory(), now),
+                accepted.clientNonce(), accepted.keyReply(), datagrams, messages,
+                TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now);
+        session.reachThrough(new V2Outbox(session, this, sessions.v2Memory(), queueFullTimeoutNanos));
         sessions.register(session, accepted.requestedName());
         transports.send(from, accepted.keyReply());
-        room.joined(session, accepted.requestedName());
+        room.arrived(session, accepted.requestedName(), predecessor);
     }
 
     private void onData(PeerId from, V2Frame.Data data, long now) throws FrameException {
@@ -115,7 +146,12 @@ final class V2Ingress {
         if (!floods.admit(session.datagrams(), from, session, now)) {
             return;
         }
-        SecureChannel.Inbound inbound = session.channel().open(data, now);
+        SecureChannel.Inbound inbound;
+        try {
+            inbound = session.channel().open(data, now);
+        } finally {
+            session.measure(sessions.v2Memory());
+        }
         for (byte[] message : inbound.messages()) {
             onMessage(session, message, now);
         }
@@ -146,9 +182,8 @@ final class V2Ingress {
             return;
         }
         long now = sessions.now();
-        for (byte[] datagram : channel.poll(now)) {
-            transports.send(session.peer(), datagram);
-        }
+        sendAll(session, channel.poll(now));
+        session.measure(sessions.v2Memory());
         if (channel.failure().isPresent()) {
             if (room.end(session)) {
                 counters.sendFailed();
@@ -159,6 +194,23 @@ final class V2Ingress {
         if (due < session.timerNanos()) {
             session.timerNanos(due);
             scheduler.at(due, () -> wake(session, due));
+        }
+    }
+
+    void sendAll(V2Session session, List<byte[]> datagrams) {
+        for (byte[] datagram : datagrams) {
+            transports.send(session.peer(), datagram);
+        }
+    }
+
+    /**
+     * A line for {@code session} was refused (its queue or the memory budget is full): counted; and if it
+     * has been behind for too long, it is given up like a peer that stopped acknowledging.
+     */
+    void refused(V2Session session, boolean givenUp) {
+        counters.sendFailed();
+        if (givenUp && room.end(session)) {
+            counters.sendFailed();
         }
     }
 

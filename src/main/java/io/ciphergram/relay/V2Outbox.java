@@ -2,29 +2,39 @@ package io.ciphergram.relay;
 
 import java.util.List;
 
-import io.ciphergram.session.Counters;
+import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.session.MemoryBudget;
 import io.ciphergram.session.Outbox;
 import io.ciphergram.session.V2Session;
 
-/** How a v2 participant is reached: each line queued on its reliable channel, then sent as it allows. */
+/**
+ * How a v2 participant is reached: each line queued on its reliable channel, then sent as it allows. A
+ * line that its queue (or the v2 memory budget) cannot take is refused and counted; a recipient whose
+ * queue stays full longer than {@code ciphergram.v2.queue-full-timeout}, because it stopped acknowledging
+ * or acknowledges too slowly, is given up, so that nobody can make the server hold messages for it.
+ */
 final class V2Outbox implements Outbox {
 
     private final V2Session session;
     private final V2Ingress driver;
-    private final Transports transports;
-    private final Counters counters;
+    private final MemoryBudget memory;
+    private final long queueFullTimeoutNanos;
 
-    V2Outbox(V2Session session, V2Ingress driver, Transports transports, Counters counters) {
+    V2Outbox(V2Session session, V2Ingress driver, MemoryBudget memory, long queueFullTimeoutNanos) {
         this.session = session;
         this.driver = driver;
-        this.transports = transports;
-        this.counters = counters;
+        this.memory = memory;
+        this.queueFullTimeoutNanos = queueFullTimeoutNanos;
     }
 
     @Override
     public boolean send(byte[] utf8) {
-        if (!session.channel().offer(utf8)) {
-            counters.sendFailed(); // the recipient stopped acknowledging long enough to fill its queue
+        boolean taken = utf8.length <= ReliableConstants.MAX_MESSAGE && memory.mayHold(utf8.length)
+                && session.channel().offer(utf8);
+        long now = driver.now();
+        long refusedSince = session.offered(taken, now);
+        if (!taken) {
+            driver.refused(session, refusedSince >= 0 && now - refusedSince >= queueFullTimeoutNanos);
             return false;
         }
         driver.flush(session);
@@ -36,8 +46,6 @@ final class V2Outbox implements Outbox {
     public void close() {
         driver.flush(session);
         long now = driver.now();
-        for (byte[] datagram : List.of(session.channel().ackNow(now), session.channel().close(now))) {
-            transports.send(session.peer(), datagram);
-        }
+        driver.sendAll(session, List.of(session.channel().ackNow(now), session.channel().close(now)));
     }
 }

@@ -16,28 +16,64 @@ import org.jboss.logging.Logger;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.relay.ChatRelay;
 import io.ciphergram.relay.Engine;
+import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionLimits;
 
 /**
  * The Quarkus wiring: configuration in, the plain-Java {@link Engine} out, started with the application
  * and stopped with it. The server's v2 identity key is loaded here (or created, owner-only, on first
- * start) and its fingerprint, which users pin, is logged.
+ * start) and its fingerprint, which users pin, is logged. Defaults live in application.properties.
  */
 @ApplicationScoped
 public class EngineProducer {
 
     private static final Logger LOG = Logger.getLogger(EngineProducer.class);
 
+    @ConfigProperty(name = "ciphergram.session.max-sessions")
+    int maxSessions;
+    @ConfigProperty(name = "ciphergram.session.idle-timeout")
+    Duration idleTimeout;
+    @ConfigProperty(name = "ciphergram.session.handshake-timeout")
+    Duration handshakeTimeout;
+    @ConfigProperty(name = "ciphergram.session.unproven-timeout")
+    Duration unprovenTimeout;
+    @ConfigProperty(name = "ciphergram.flood.per-second")
+    double floodPerSecond;
+    @ConfigProperty(name = "ciphergram.flood.burst")
+    double floodBurst;
+    @ConfigProperty(name = "ciphergram.limits.handshakes-per-second")
+    double handshakesPerSecond;
+    @ConfigProperty(name = "ciphergram.limits.handshake-burst")
+    double handshakeBurst;
+    @ConfigProperty(name = "ciphergram.limits.handshakes-per-source")
+    int handshakesPerSource;
+    @ConfigProperty(name = "ciphergram.limits.unproven-per-source")
+    int unprovenPerSource;
+    @ConfigProperty(name = "ciphergram.limits.sessions-per-source")
+    int sessionsPerSource;
+    @ConfigProperty(name = "ciphergram.classic.reflection-window")
+    int reflectionWindow;
+    @ConfigProperty(name = "ciphergram.v2.idle-timeout")
+    Duration v2IdleTimeout;
+    @ConfigProperty(name = "ciphergram.v2.keepalive")
+    Duration v2Keepalive;
+    @ConfigProperty(name = "ciphergram.v2.memory-budget")
+    long v2MemoryBudget;
+    @ConfigProperty(name = "ciphergram.v2.queue-full-timeout")
+    Duration v2QueueFullTimeout;
+    @ConfigProperty(name = "ciphergram.identity.path")
+    Path identityPath;
+
+    RelaySettings settings() {
+        return new RelaySettings(new SessionLimits(maxSessions, idleTimeout, handshakeTimeout, unprovenTimeout,
+                floodPerSecond, floodBurst, handshakesPerSecond, handshakeBurst, handshakesPerSource, unprovenPerSource,
+                sessionsPerSource, v2MemoryBudget), v2IdleTimeout, v2Keepalive, reflectionWindow, v2QueueFullTimeout);
+    }
+
     @Produces
     @Singleton
-    Engine engine(
-            @ConfigProperty(name = "ciphergram.session.max-sessions", defaultValue = "10000") int maxSessions,
-            @ConfigProperty(name = "ciphergram.session.idle-timeout", defaultValue = "1h") Duration idleTimeout,
-            @ConfigProperty(name = "ciphergram.flood.per-second", defaultValue = "10") double floodPerSecond,
-            @ConfigProperty(name = "ciphergram.flood.burst", defaultValue = "20") double floodBurst,
-            @ConfigProperty(name = "ciphergram.v2.idle-timeout", defaultValue = "180s") Duration v2IdleTimeout,
-            @ConfigProperty(name = "ciphergram.v2.keepalive", defaultValue = "10s") Duration v2Keepalive,
-            @ConfigProperty(name = "ciphergram.identity.path") Path identityPath) {
+    Engine engine() {
         ServerIdentity identity;
         try {
             identity = ServerIdentity.loadOrCreate(identityPath);
@@ -45,8 +81,7 @@ public class EngineProducer {
             throw new UncheckedIOException("cannot load or create the server identity key at " + identityPath, e);
         }
         LOG.infof("Ciphergram server identity %s (%s); clients pin this fingerprint", identity.fingerprint(), identityPath);
-        return Engine.start(new Engine.Settings(maxSessions, idleTimeout, floodPerSecond, floodBurst, v2IdleTimeout,
-                v2Keepalive), identity);
+        return Engine.start(settings(), identity);
     }
 
     void stop(@Disposes Engine engine) {

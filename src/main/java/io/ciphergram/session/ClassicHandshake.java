@@ -5,25 +5,29 @@ import io.ciphergram.protocol.ClassicCodec.ClientExpects;
 import io.ciphergram.protocol.PeerId;
 
 /**
- * A classic handshake in progress, not yet a session (docs/PROTOCOL.md, "Sessions and state machine"):
+ * A classic handshake in progress, not a session (docs/PROTOCOL.md, "Sessions and state machine"):
  *
  * <pre>
  *   SYN → AWAIT_ACK --ACK--> AWAIT_KEY --key--> AWAIT_NAME --username--> a {@link ClassicSession}
  * </pre>
  *
- * A key is also accepted in AWAIT_ACK (a lost or late ACK must not strand a client). Seed clients read the
- * first datagram after SYN-ACK as the key reply, so nothing is ever sent to a handshake but SYN-ACK and
- * the key reply. Relay-thread state.
+ * A key is also accepted in AWAIT_ACK (a lost or late ACK must not strand a client). When the address
+ * already has a proven session, a completed handshake (or a guest's key) does not replace it: the
+ * handshake waits in AWAIT_PROOF until a message decrypts under its key, because anyone can send the
+ * classic handshake from a forged address without ever seeing the replies. Seed clients read the first
+ * datagram after SYN-ACK as the key reply, so nothing is ever sent to a handshake but SYN-ACK and the key
+ * reply. Relay-thread state.
  */
 public final class ClassicHandshake {
 
-    public enum State { AWAIT_ACK, AWAIT_KEY, AWAIT_NAME }
+    public enum State { AWAIT_ACK, AWAIT_KEY, AWAIT_NAME, AWAIT_PROOF }
 
     private final PeerId peer;
     private final FloodGate flood;
     private final long startedNanos;
-    private State state = State.AWAIT_ACK;
+    private State state;
     private SessionKey key;
+    private String requestedName;
     private long lastHeardNanos;
 
     ClassicHandshake(PeerId peer, FloodGate flood, long nowNanos) {
@@ -31,6 +35,7 @@ public final class ClassicHandshake {
         this.flood = flood;
         this.startedNanos = nowNanos;
         this.lastHeardNanos = nowNanos;
+        this.state = State.AWAIT_ACK;
     }
 
     public PeerId peer() {
@@ -59,7 +64,11 @@ public final class ClassicHandshake {
 
     /** What an opaque datagram from this peer is now: before the key nothing is; after it, the username. */
     public ClientExpects expects() {
-        return state == State.AWAIT_NAME ? ClientExpects.USERNAME : ClientExpects.KEY;
+        return switch (state) {
+            case AWAIT_NAME -> ClientExpects.USERNAME;
+            case AWAIT_PROOF -> ClientExpects.MESSAGE;
+            default -> ClientExpects.KEY;
+        };
     }
 
     /** ACK after SYN-ACK; false if out of state. */
@@ -71,9 +80,9 @@ public final class ClassicHandshake {
         return true;
     }
 
-    /** Whether a public key now belongs to this handshake (rather than opening a guest session). */
+    /** Whether a public key now belongs to this handshake (rather than to a new guest). */
     public boolean awaitsKey() {
-        return state != State.AWAIT_NAME;
+        return state == State.AWAIT_ACK || state == State.AWAIT_KEY;
     }
 
     /** The key reply went out; the next opaque datagram is the username. */
@@ -82,7 +91,23 @@ public final class ClassicHandshake {
         this.state = State.AWAIT_NAME;
     }
 
+    /**
+     * Waits for a message under {@code sessionKey} before it may replace the address's proven session.
+     *
+     * @param name the username it registered with, or null for a guest (the no-handshake variant)
+     */
+    public void awaitProof(SessionKey sessionKey, String name) {
+        this.key = sessionKey;
+        this.requestedName = name;
+        this.state = State.AWAIT_PROOF;
+    }
+
     public SessionKey key() {
         return key;
+    }
+
+    /** In AWAIT_PROOF: the username it asked for, or null for a guest. */
+    public String requestedName() {
+        return requestedName;
     }
 }

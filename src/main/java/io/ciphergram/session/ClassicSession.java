@@ -14,27 +14,31 @@ public final class ClassicSession extends Session {
     private final SessionKey key;
     private final boolean guest;
     private final FloodGate flood;
+    private final SentBlocks sentBlocks;
     private long lastHeardNanos;
+    private boolean proven;
 
-    public ClassicSession(PeerId peer, SessionKey key, boolean guest, FloodGate flood, long nowNanos) {
+    public ClassicSession(PeerId peer, SessionKey key, boolean guest, FloodGate flood, SentBlocks sentBlocks,
+            long nowNanos) {
         super(peer, nowNanos);
         this.key = key;
         this.guest = guest;
         this.flood = flood;
+        this.sentBlocks = sentBlocks;
         this.lastHeardNanos = nowNanos;
+    }
+
+    /** The ciphertext the server sent this session, which it must never accept back as input. */
+    public SentBlocks sentBlocks() {
+        return sentBlocks;
     }
 
     public SessionKey key() {
         return key;
     }
 
-    /** A no-handshake client: it names itself inside its text. */
+    /** A no-handshake client, named by the server ({@code guest-<n>}). */
     public boolean guest() {
-        return guest;
-    }
-
-    @Override
-    public boolean namesItselfInText() {
         return guest;
     }
 
@@ -46,6 +50,20 @@ public final class ClassicSession extends Session {
     /** Anything from the address counts: nothing in the classic format proves its sender. */
     public void heard(long nowNanos) {
         lastHeardNanos = nowNanos;
+    }
+
+    /**
+     * Nothing in the classic handshake proves the sender's address (it can be sent blind from a forged
+     * one); a message that decrypts under the session key does, since only the address the key reply went
+     * to can have read the key. Connection transports prove it by connecting.
+     */
+    @Override
+    public boolean proven() {
+        return proven || peer().connection() != 0;
+    }
+
+    void prove() {
+        proven = true;
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class Counters {
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder withheld = new LongAdder();
 
     public Counters() {
         for (DropReason reason : DropReason.values()) {
@@ -45,6 +46,18 @@ public final class Counters {
     /** A datagram the transport could not send. */
     public void sendFailed() {
         sendFailures.increment();
+    }
+
+    /**
+     * A datagram not sent to an address that has not proven it receives there, because it would have
+     * exceeded the bytes that came from that address.
+     */
+    public void withheld() {
+        withheld.increment();
+    }
+
+    public long withheldCount() {
+        return withheld.sum();
     }
 
     public long receivedCount() {

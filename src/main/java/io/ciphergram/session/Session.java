@@ -61,10 +61,12 @@ public abstract sealed class Session permits ClassicSession, V2Session {
         open = false;
     }
 
-    /** Whether this participant puts its own name inside its texts (classic guests do), so none is added. */
-    public boolean namesItselfInText() {
-        return false;
-    }
+    /**
+     * Whether its peer has shown that it receives at its address: only then is it a member of the room
+     * (announced, listed, sent the room's traffic). A v2 peer proved it with the handshake's cookie; a
+     * classic one does so with its first message that decrypts.
+     */
+    public abstract boolean proven();
 
     /** The longest text this participant may send in one message, in UTF-8 bytes (its profile's limit). */
     public abstract int maxTextBytes();

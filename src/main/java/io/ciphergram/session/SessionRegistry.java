@@ -1,9 +1,7 @@
 package io.ciphergram.session;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,23 +12,30 @@ import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 
 /**
- * Every live session and half-open classic handshake, keyed by peer, and the sessions by name (unique
- * ignoring case). Maps are kept in access order, so the longest-idle entry is the eldest and is the one
- * evicted when the registry is full. Relay-thread state: every method checks its {@link Confinement};
- * only {@link #liveCount()} may be read from other threads (metrics).
+ * Every live session and half-open classic handshake, keyed by peer, the sessions by name (unique
+ * ignoring case), and what each source holds ({@link SourceTable}). Relay-thread state: every method checks
+ * its {@link Confinement}; only {@link #liveCount()} may be read from other threads (metrics).
+ *
+ * <p>Capacity, in three tiers, so that no flood of forged datagrams can push out a working user: half-open
+ * handshakes and unproven sessions (which anyone can create from a forged address) are capped per source,
+ * where a newcomer displaces the oldest of its own kind, and are the only entries ever evicted when the
+ * registry is full (oldest half-open first, then oldest unproven). Proven sessions are never evicted: when
+ * the registry is full of them, a newcomer is refused.
  */
 public final class SessionRegistry {
 
     /** Usernames are 1–32 characters of letters, digits, '_', '-' and '.'. */
     public static final int MAX_NAME_LENGTH = 32;
 
-    private final LinkedHashMap<PeerId, Session> sessions = new LinkedHashMap<>(256, 0.75f, true);
-    private final LinkedHashMap<PeerId, ClassicHandshake> handshakes = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<PeerId, Session> sessions = new HashMap<>();
+    /** Insertion order: the oldest half-open handshake first. */
+    private final LinkedHashMap<PeerId, ClassicHandshake> handshakes = new LinkedHashMap<>();
+    /** Insertion order: the oldest unproven session first. */
+    private final LinkedHashMap<PeerId, ClassicSession> unproven = new LinkedHashMap<>();
     private final Map<String, Session> byName = new HashMap<>();
-    private final int maxSessions;
-    private final long idleTimeoutNanos;
-    private final double floodPerSecond;
-    private final double floodBurst;
+    private final SourceTable sources = new SourceTable();
+    private final MemoryBudget v2Memory;
+    private final SessionLimits limits;
     private final LongSupplier clock;
     private final Confinement owner;
     private Session[] members = new Session[0];
@@ -38,24 +43,29 @@ public final class SessionRegistry {
     private long guestCounter;
     private volatile int liveCount;
 
-    public SessionRegistry(int maxSessions, Duration idleTimeout, double floodPerSecond, double floodBurst,
-            LongSupplier clock, Confinement owner) {
-        if (maxSessions < 1) {
-            throw new IllegalArgumentException("ciphergram.session.max-sessions must be at least 1");
-        }
-        this.maxSessions = maxSessions;
-        this.idleTimeoutNanos = idleTimeout.toNanos();
-        this.floodPerSecond = floodPerSecond;
-        this.floodBurst = floodBurst;
+    public SessionRegistry(SessionLimits limits, LongSupplier clock, Confinement owner) {
+        this.limits = limits;
         this.clock = clock;
         this.owner = owner;
+        this.v2Memory = new MemoryBudget(limits.v2MemoryBudget());
+    }
+
+    /** What v2 sessions together hold, within {@link SessionLimits#v2MemoryBudget()}. */
+    public MemoryBudget v2Memory() {
+        return v2Memory;
     }
 
     public long now() {
         return clock.getAsLong();
     }
 
-    /** The live session of {@code peer}, or null. Counts as use for eviction order. */
+    public SessionLimits limits() {
+        return limits;
+    }
+
+    // ---- lookups ------------------------------------------------------------------------------------
+
+    /** The live session of {@code peer}, or null. */
     public Session session(PeerId peer) {
         owner.check();
         return sessions.get(peer);
@@ -67,9 +77,47 @@ public final class SessionRegistry {
         return handshakes.get(peer);
     }
 
+    /** The session holding {@code name} (proven or not), or null. */
     public Session byName(String name) {
         owner.check();
         return byName.get(key(name));
+    }
+
+    /** The room: every proven session, for routing. An array owned by the registry: do not modify it. */
+    public Session[] members() {
+        owner.check();
+        if (membersStale) {
+            members = sessions.values().stream().filter(Session::proven).toArray(Session[]::new);
+            membersStale = false;
+        }
+        return members;
+    }
+
+    // ---- per source ---------------------------------------------------------------------------------
+
+    /** A datagram of {@code bytes} arrived from {@code from}: it adds to its source's credit. */
+    public void received(PeerId from, int bytes) {
+        owner.check();
+        sources.received(from.source(), bytes);
+    }
+
+    /**
+     * Whether a datagram of {@code bytes} may go to {@code to}, which has not proven its address: it is
+     * paid from the credit of its source. Proven peers never need to ask.
+     */
+    public boolean spend(PeerId to, int bytes) {
+        owner.check();
+        return to.connection() != 0 || sources.spend(to.source(), bytes);
+    }
+
+    /** A handshake token of {@code from}'s source (a classic key, a v2 Hello or KeyOffer); false if there is none. */
+    public boolean allowHandshake(PeerId from) {
+        owner.check();
+        SourceTable.Entry e = sources.get(from.source());
+        if (e.handshakes == null) {
+            e.handshakes = new TokenBucket(limits.handshakesPerSecond(), limits.handshakeBurst(), now());
+        }
+        return e.handshakes.tryTake(now());
     }
 
     /**
@@ -78,68 +126,135 @@ public final class SessionRegistry {
      */
     public FloodGate classicGate(PeerId peer) {
         owner.check();
-        Session session = sessions.get(peer);
-        if (session instanceof ClassicSession classic) {
+        if (sessions.get(peer) instanceof ClassicSession classic) {
             return classic.flood();
         }
         ClassicHandshake handshake = handshakes.get(peer);
         if (handshake != null) {
             return handshake.flood();
         }
-        return new FloodGate(new TokenBucket(floodPerSecond, floodBurst, now()));
+        return new FloodGate(new TokenBucket(limits.floodPerSecond(), limits.floodBurst(), now()));
     }
+
+    // ---- handshakes ---------------------------------------------------------------------------------
 
     /**
-     * Makes room for a new session or handshake of {@code peer}: ends what it had (a new SYN, key or
-     * KeyOffer restarts it) and, while the registry is full, the longest-idle entries.
+     * A SYN from {@code peer} starts a handshake. It replaces the peer's earlier handshake and unproven
+     * session, but not a proven session: the handshake is then only a candidate to replace it. A source at
+     * its limit of half-open handshakes loses its oldest one to this.
      *
-     * @return the sessions that ended (their rooms must be told); ended handshakes are not sessions
+     * @return the handshake, or null if there is no room (the caller drops and counts the SYN)
      */
-    public List<Session> vacate(PeerId peer) {
-        owner.check();
-        List<Session> ended = new ArrayList<>();
-        Session previous = sessions.remove(peer);
-        if (previous != null) {
-            end(previous);
-            ended.add(previous);
-        }
-        handshakes.remove(peer);
-        while (sessions.size() + handshakes.size() >= maxSessions) {
-            Map.Entry<PeerId, Session> oldestSession = eldest(sessions);
-            Map.Entry<PeerId, ClassicHandshake> oldestHandshake = eldest(handshakes);
-            if (oldestHandshake != null && (oldestSession == null
-                    || oldestHandshake.getValue().lastHeardNanos() <= oldestSession.getValue().lastHeardNanos())) {
-                handshakes.remove(oldestHandshake.getKey());
-            } else {
-                sessions.remove(oldestSession.getKey());
-                end(oldestSession.getValue());
-                ended.add(oldestSession.getValue());
-            }
-        }
-        published();
-        return ended;
-    }
-
-    /** Records a new handshake; call {@link #vacate} for its peer first. */
     public ClassicHandshake startHandshake(PeerId peer, FloodGate flood) {
         owner.check();
+        Session current = sessions.get(peer);
+        if (current != null && !current.proven()) {
+            end(current);
+        }
+        ClassicHandshake earlier = handshakes.get(peer);
+        if (earlier != null) {
+            endHandshake(earlier);
+        }
+        SourceTable.Entry source = sources.get(peer.source());
+        if (source.halfOpen.size() >= limits.handshakesPerSource()) {
+            endHandshake(source.halfOpen.peekFirst());
+        }
+        if (!makeRoom()) {
+            published();
+            return null;
+        }
         ClassicHandshake handshake = new ClassicHandshake(peer, flood, now());
         handshakes.put(peer, handshake);
+        source.halfOpen.addLast(handshake);
+        sources.changed(peer.source(), source);
         published();
         return handshake;
     }
 
-    /** The handshake ends without a session (it became one, or it is dropped). */
+    /** The handshake ends: it became a session, was replaced, or timed out. */
     public void endHandshake(ClassicHandshake handshake) {
         owner.check();
-        handshakes.remove(handshake.peer(), handshake);
+        if (handshakes.remove(handshake.peer(), handshake)) {
+            SourceTable.Entry source = sources.get(handshake.peer().source());
+            source.halfOpen.remove(handshake);
+            sources.changed(handshake.peer().source(), source);
+            published();
+        }
+    }
+
+    // ---- sessions -----------------------------------------------------------------------------------
+
+    /**
+     * Ends whatever {@code peer} has (a session of any kind and a handshake) before a session of proven
+     * origin replaces it: a v2 session, whose cookie proved the address.
+     *
+     * @return the session it had, if that one was proven (its room must be told), else null
+     */
+    public Session vacate(PeerId peer) {
+        owner.check();
+        ClassicHandshake handshake = handshakes.get(peer);
+        if (handshake != null) {
+            endHandshake(handshake);
+        }
+        Session current = sessions.get(peer);
+        if (current == null) {
+            return null;
+        }
+        boolean announced = current.proven();
+        end(current);
         published();
+        return announced ? current : null;
+    }
+
+    /**
+     * Whether a new proven session of {@code peer} would find room, without changing anything: checked
+     * before expensive handshake work.
+     */
+    public boolean couldAdmit(PeerId peer) {
+        owner.check();
+        Session current = sessions.get(peer);
+        SourceTable.Entry source = sources.get(peer.source());
+        int own = current == null ? 0 : 1;
+        boolean sourceRoom = source.sessions - own < limits.sessionsPerSource();
+        boolean registryRoom = sessions.size() + handshakes.size() - own < limits.maxSessions()
+                || !handshakes.isEmpty() || !unproven.isEmpty();
+        return sourceRoom && registryRoom;
+    }
+
+    /**
+     * Makes room for one more session of {@code peer}, which must have no proven session: ends its unproven
+     * session and handshake, displaces its source's oldest unproven session if {@code unprovenNewcomer} and
+     * the source is at its limit, and evicts half-open and unproven entries while the registry is full.
+     *
+     * @return false if there is no room: the source has its limit of sessions, or the registry is full of
+     *         proven ones
+     */
+    public boolean makeRoomFor(PeerId peer, boolean unprovenNewcomer) {
+        owner.check();
+        Session current = sessions.get(peer);
+        if (current != null) {
+            if (current.proven()) {
+                throw new IllegalStateException("vacate a proven session before replacing it");
+            }
+            end(current);
+        }
+        ClassicHandshake handshake = handshakes.get(peer);
+        if (handshake != null) {
+            endHandshake(handshake);
+        }
+        SourceTable.Entry source = sources.get(peer.source());
+        if (unprovenNewcomer && source.unproven.size() >= limits.unprovenPerSource()) {
+            end(source.unproven.peekFirst());
+        }
+        boolean room = source.sessions < limits.sessionsPerSource() && makeRoom();
+        published();
+        return room;
     }
 
     /**
      * Registers a new session under the requested name or, if it is taken, the next free numeric suffix
      * ({@code alice} → {@code alice2}). Invalid characters become '_' and over-long names are cut, so an
-     * unmodified seed client always gets in. Call {@link #vacate} for its peer first.
+     * unmodified seed client always gets in. Make room for it first.
      *
      * @return the effective name
      */
@@ -155,7 +270,7 @@ public final class SessionRegistry {
         return name;
     }
 
-    /** Registers a no-handshake client under the next free {@code guest-<n>} name. */
+    /** Registers a no-handshake client under the next free {@code guest-<n>} name. Make room for it first. */
     public String registerGuest(ClassicSession session) {
         owner.check();
         String name;
@@ -170,24 +285,75 @@ public final class SessionRegistry {
         if (session.outbox() == null) {
             throw new IllegalStateException("a session is registered with its outbox");
         }
-        handshakes.remove(session.peer());
-        Session replaced = sessions.put(session.peer(), session);
-        if (replaced != null && replaced != session) {
-            throw new IllegalStateException("vacate the peer before registering a new session for it");
+        if (sessions.putIfAbsent(session.peer(), session) != null) {
+            throw new IllegalStateException("make room for a session before registering it");
         }
         session.named(name);
         byName.put(key(name), session);
+        SourceTable.Entry source = sources.get(session.peer().source());
+        source.sessions++;
+        if (!session.proven()) {
+            ClassicSession classic = (ClassicSession) session;
+            unproven.put(session.peer(), classic);
+            source.unproven.addLast(classic);
+        }
+        sources.changed(session.peer().source(), source);
         published();
     }
 
-    /** Every registered session, for routing. An array owned by the registry: do not modify it. */
-    public Session[] members() {
+    /** A classic session's first message decrypted: its address is proven and it joins the room. */
+    public void prove(ClassicSession session) {
         owner.check();
-        if (membersStale) {
-            members = byName.values().toArray(new Session[0]);
-            membersStale = false;
+        if (session.proven() || sessions.get(session.peer()) != session) {
+            return;
         }
-        return members;
+        session.prove();
+        unproven.remove(session.peer(), session);
+        sources.get(session.peer().source()).unproven.remove(session);
+        published();
+    }
+
+    /** Ends {@code session} if it is still the live one for its peer; true if it was. */
+    public boolean remove(Session session) {
+        owner.check();
+        if (sessions.get(session.peer()) != session) {
+            return false;
+        }
+        end(session);
+        published();
+        return true;
+    }
+
+    /**
+     * Ends every session idle for longer than its timeout, every unproven session and candidate older than
+     * the unproven timeout, and every other half-open handshake older than the handshake timeout.
+     *
+     * @return the proven sessions that ended (their rooms must be told); the others were never announced
+     */
+    public List<Session> expireIdle() {
+        owner.check();
+        long now = now();
+        List<Session> expired = new ArrayList<>();
+        List<Session> ending = new ArrayList<>();
+        long unprovenTimeout = limits.unprovenTimeout().toNanos();
+        for (Session s : sessions.values()) {
+            boolean idle = now - s.lastHeardNanos() >= s.idleTimeoutNanos(limits.idleTimeout().toNanos());
+            if (idle || (!s.proven() && now - s.startedNanos() >= unprovenTimeout)) {
+                ending.add(s);
+            }
+        }
+        for (Session s : ending) {
+            if (s.proven()) {
+                expired.add(s);
+            }
+            end(s);
+        }
+        long handshakeTimeout = limits.handshakeTimeout().toNanos();
+        List<ClassicHandshake> stale = handshakes.values().stream().filter(h -> now - h.startedNanos()
+                >= (h.state() == ClassicHandshake.State.AWAIT_PROOF ? unprovenTimeout : handshakeTimeout)).toList();
+        stale.forEach(this::endHandshake);
+        published();
+        return expired;
     }
 
     /** Live sessions and handshakes. */
@@ -201,51 +367,47 @@ public final class SessionRegistry {
         return liveCount;
     }
 
-    /** Ends {@code session} if it is still the live one for its peer; true if it was. */
-    public boolean remove(Session session) {
-        owner.check();
-        if (!sessions.remove(session.peer(), session)) {
-            return false;
+    /** Sources remembered (with live entries or recently seen); for tests of the memory bound. */
+    int sourcesRemembered() {
+        return sources.size();
+    }
+
+    /** Evicts half-open, then unproven entries, oldest first, while the registry is full. */
+    private boolean makeRoom() {
+        while (sessions.size() + handshakes.size() >= limits.maxSessions()) {
+            if (!handshakes.isEmpty()) {
+                endHandshake(handshakes.values().iterator().next());
+            } else if (!unproven.isEmpty()) {
+                end(unproven.values().iterator().next());
+            } else {
+                return false;
+            }
         }
-        end(session);
-        published();
         return true;
     }
 
-    /** Ends and returns every session idle for longer than its timeout; idle handshakes end silently. */
-    public List<Session> expireIdle() {
-        owner.check();
-        long now = now();
-        List<Session> expired = new ArrayList<>();
-        Iterator<Session> it = sessions.values().iterator();
-        while (it.hasNext()) {
-            Session s = it.next();
-            if (now - s.lastHeardNanos() >= s.idleTimeoutNanos(idleTimeoutNanos)) {
-                it.remove();
-                end(s);
-                expired.add(s);
-            }
-        }
-        handshakes.values().removeIf(h -> now - h.lastHeardNanos() >= idleTimeoutNanos);
-        published();
-        return expired;
-    }
-
     private void end(Session session) {
+        sessions.remove(session.peer(), session);
         String name = session.name();
         if (name != null) {
             byName.remove(key(name), session);
         }
+        SourceTable.Entry source = sources.get(session.peer().source());
+        source.sessions--;
+        if (session instanceof ClassicSession classic && unproven.remove(session.peer(), classic)) {
+            source.unproven.remove(classic);
+        }
+        if (session instanceof V2Session v2) {
+            v2.release(v2Memory);
+        }
+        sources.changed(session.peer().source(), source);
         session.ended();
+        membersStale = true;
     }
 
     private void published() {
         membersStale = true;
         liveCount = sessions.size() + handshakes.size();
-    }
-
-    private static <K, V> Map.Entry<K, V> eldest(LinkedHashMap<K, V> map) {
-        return map.isEmpty() ? null : map.entrySet().iterator().next();
     }
 
     /** The valid name closest to {@code requested}: invalid characters become '_', at most 32 kept. */

@@ -19,6 +19,10 @@ public final class V2Session extends Session {
     private final long idleTimeoutNanos;
     /** The deadline a timer is armed for, Long.MAX_VALUE when none is. */
     private long timerNanos = Long.MAX_VALUE;
+    /** What it holds, as last measured into the budget. */
+    private long accountedBytes;
+    /** Since when offers to it have failed for a full queue or budget; -1 while they succeed. */
+    private long refusedSinceNanos = -1;
 
     public V2Session(PeerId peer, SecureChannel channel, byte[] clientNonce, byte[] keyReply, FloodGate datagrams,
             FloodGate messages, long idleTimeoutNanos, long nowNanos) {
@@ -62,6 +66,37 @@ public final class V2Session extends Session {
 
     public void timerNanos(long deadline) {
         this.timerNanos = deadline;
+    }
+
+    /** The cookie proved the address before the session existed. */
+    @Override
+    public boolean proven() {
+        return true;
+    }
+
+    /** Measures what its channel holds into the shared budget; call after any change to the channel. */
+    public void measure(MemoryBudget budget) {
+        long now = channel.heldBytes();
+        budget.adjust(now - accountedBytes);
+        accountedBytes = now;
+    }
+
+    void release(MemoryBudget budget) {
+        budget.adjust(-accountedBytes);
+        accountedBytes = 0;
+    }
+
+    /**
+     * Records whether a message for it was taken; returns since when they have been refused without a break
+     * (-1 if the last one was taken), so that a recipient that stays behind can be given up.
+     */
+    public long offered(boolean taken, long nowNanos) {
+        if (taken) {
+            refusedSinceNanos = -1;
+        } else if (refusedSinceNanos < 0) {
+            refusedSinceNanos = nowNanos;
+        }
+        return refusedSinceNanos;
     }
 
     @Override

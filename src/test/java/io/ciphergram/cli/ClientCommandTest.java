@@ -67,6 +67,9 @@ class ClientCommandTest {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                 () -> client(stdin).execute("--classic", "--server", "127.0.0.1:" + udp.port(), "--name", "c2alice"));
         await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are c2alice"));
+        typing.write("/who\n"); // her first message joins her to the room
+        typing.flush();
+        await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* online ("));
         try (ClassicPeer bob = ClassicPeer.join(udp.port(), "c2bob")) {
             await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* c2bob joined\n"));
             bob.say("hi alice, multi-byte ✓");

@@ -58,17 +58,19 @@ class PythonSeedClientTest {
         try (ClassicPeer java = ClassicPeer.join(udp.port(), "py-java");
                 ProcessPeer seed = seedClient("--name", "py-seed");
                 ProcessPeer variant = seedClient("--name", "py-variant", "--no-handshake")) {
-            seed.awaitLine("* you are py-seed; /help lists commands");
-            java.awaitLine("* py-seed joined");
-            variant.awaitLine(l -> l.startsWith("* connected as guest-"));
+            seed.awaitLine(ClassicPeer.welcome("py-seed"));
+            String welcome = variant.awaitLine(l -> l.startsWith("* connected as guest-"));
+            String guest = welcome.substring("* connected as ".length(), welcome.indexOf(';'));
 
+            // Each joins the room with its first message, which proves it receives at its address.
             seed.say("hello from the seed client");
+            java.awaitLine("* py-seed joined");
             java.awaitLine("py-seed: hello from the seed client");
-            variant.awaitLine("py-seed: hello from the seed client");
 
             variant.say("hi from the no-handshake client");
-            java.awaitLine("py-variant: hi from the no-handshake client");
-            seed.awaitLine("py-variant: hi from the no-handshake client");
+            java.awaitLine("* " + guest + " joined");
+            java.awaitLine(guest + ": py-variant: hi from the no-handshake client");
+            seed.awaitLine(guest + ": py-variant: hi from the no-handshake client");
 
             java.say("ünïcödé from java ✓");
             seed.awaitLine("py-java: ünïcödé from java ✓");

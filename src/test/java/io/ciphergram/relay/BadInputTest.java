@@ -73,11 +73,15 @@ class BadInputTest {
         return (long) Double.parseDouble(m.group(1));
     }
 
-    /** Sends a datagram and waits until the counter for {@code reason} has gone up by one. */
+    /**
+     * Sends a datagram and waits until the counter for {@code reason} has gone up. The counters are the
+     * whole application's, so another test's traffic could add to them too: the test asserts only that
+     * this datagram's reason was counted, never an exact total.
+     */
     private void expectDrop(ClassicPeer from, byte[] datagram, String reason) throws Exception {
         long before = dropped(reason);
         from.sendRaw(datagram);
-        await().atMost(ClassicPeer.WAIT).until(() -> dropped(reason) == before + 1);
+        await().atMost(ClassicPeer.WAIT).until(() -> dropped(reason) > before);
     }
 
     @Test
@@ -123,7 +127,7 @@ class BadInputTest {
                 byte[] d = ascii(s);
                 stranger.send(new DatagramPacket(d, d.length, server));
             }
-            await().atMost(ClassicPeer.WAIT).until(() -> dropped("unknown_peer") == before + 3);
+            await().atMost(ClassicPeer.WAIT).until(() -> dropped("unknown_peer") >= before + 3);
 
             long badNames = dropped("bad_username");
             byte[] syn = ascii("SYN");
@@ -137,19 +141,27 @@ class BadInputTest {
             stranger.receive(new DatagramPacket(new byte[512], 512));
             byte[] notUtf8 = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF};
             stranger.send(new DatagramPacket(notUtf8, notUtf8.length, server));
-            await().atMost(ClassicPeer.WAIT).until(() -> dropped("bad_username") == badNames + 1);
+            await().atMost(ClassicPeer.WAIT).until(() -> dropped("bad_username") > badNames);
         }
     }
 
     @Test
     void aFloodFromOneAddressIsCutOffBeforeCrypto() throws Exception {
         try (ClassicPeer flooder = ClassicPeer.join(udp.port(), "b3flood")) {
-            flooder.awaitLine(l -> l.startsWith("* you are b3flood"));
-            long before = dropped("flooded");
+            long undecryptable = dropped("undecryptable");
+            long flooded = dropped("flooded");
+            SecureRandom random = new SecureRandom();
             for (int i = 0; i < 60; i++) {
-                flooder.say("spam " + i);
+                byte[] garbage = new byte[64];
+                random.nextBytes(garbage);
+                flooder.sendRaw(b64(garbage)); // each would cost an AES decryption if it got that far
             }
-            await().atMost(ClassicPeer.WAIT).until(() -> dropped("flooded") >= before + 20);
+            await().atMost(ClassicPeer.WAIT)
+                    .until(() -> dropped("undecryptable") + dropped("flooded") >= undecryptable + flooded + 60);
+            // At most the burst of 20 reached the cipher (less what the join used, plus what refilled since);
+            // the rest never did.
+            assertThat(dropped("undecryptable") - undecryptable).isLessThanOrEqualTo(20);
+            assertThat(dropped("flooded") - flooded).isGreaterThanOrEqualTo(40);
             flooder.awaitLine(l -> l.startsWith("* slow down"));
         }
     }

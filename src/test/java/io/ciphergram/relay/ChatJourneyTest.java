@@ -1,5 +1,6 @@
 package io.ciphergram.relay;
 
+import static io.ciphergram.testing.ChatPeer.barrier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -23,23 +24,26 @@ class ChatJourneyTest {
     void threeClientsChatAndEachReadsOthersMessagesUnderItsOwnKey() throws Exception {
         try (ClassicPeer alice = ClassicPeer.join(udp.port(), "j1alice");
                 ClassicPeer bob = ClassicPeer.join(udp.port(), "j1bob")) {
-            alice.awaitLine("* you are j1alice; /help lists commands");
+            alice.awaitLine(ClassicPeer.welcome("j1alice"));
             alice.awaitLine("* j1bob joined");
             try (ClassicPeer carol = ClassicPeer.join(udp.port(), "j1carol")) {
                 bob.awaitLine("* j1carol joined");
+                alice.awaitLine("* j1carol joined");
                 alice.say("hello everyone");
                 bob.awaitLine("j1alice: hello everyone");
                 carol.awaitLine("j1alice: hello everyone");
                 carol.say("héllo wörld ✓ 日本語");
                 alice.awaitLine("j1carol: héllo wörld ✓ 日本語");
                 bob.awaitLine("j1carol: héllo wörld ✓ 日本語");
+                carol.say("/quit");
+                alice.awaitLine("* j1carol left");
+                barrier(bob, "j1bob", alice);
                 // Each peer decrypts with its own session key only: nothing arrived that failed to open.
                 assertThat(alice.received()).doesNotContain("<undecryptable>");
                 assertThat(bob.received()).doesNotContain("<undecryptable>");
                 // The sender does not get its own message back.
                 assertThat(alice.received()).noneMatch(l -> l.startsWith("j1alice:"));
             }
-            alice.awaitLine("* j1carol joined");
         }
     }
 
@@ -48,7 +52,8 @@ class ChatJourneyTest {
         try (ClassicPeer alice = ClassicPeer.join(udp.port(), "j2alice");
                 ClassicPeer bob = ClassicPeer.join(udp.port(), "j2bob");
                 ClassicPeer carol = ClassicPeer.join(udp.port(), "j2carol")) {
-            carol.awaitLine("* you are j2carol; /help lists commands");
+            carol.awaitLine(ClassicPeer.welcome("j2carol"));
+            alice.awaitLine("* j2carol joined");
             alice.say("/who");
             alice.awaitLine(l -> l.startsWith("* online (") && l.contains("j2alice") && l.contains("j2bob")
                     && l.contains("j2carol"));
@@ -78,23 +83,24 @@ class ChatJourneyTest {
         try (ClassicPeer first = ClassicPeer.join(udp.port(), "j3dup");
                 ClassicPeer second = ClassicPeer.join(udp.port(), "J3DUP");
                 ClassicPeer third = ClassicPeer.join(udp.port(), "j3 dup!")) {
-            first.awaitLine("* you are j3dup; /help lists commands");
-            second.awaitLine("* you are J3DUP2 (J3DUP is taken); /help lists commands");
-            third.awaitLine("* you are j3_dup_ (names are 1-32 letters, digits, _ - .); /help lists commands");
+            first.awaitLine(ClassicPeer.welcome("j3dup"));
+            second.awaitLine("* you are J3DUP2 (J3DUP is taken); say something to join the room (/help lists commands)");
+            third.awaitLine("* you are j3_dup_ (names are 1-32 letters, digits, _ - .); say something to join the room"
+                    + " (/help lists commands)");
             second.say("hi");
             first.awaitLine("J3DUP2: hi");
         }
     }
 
     @Test
-    void noHandshakeClientsJoinAsGuestsAndTheirTextIsRelayedVerbatim() throws Exception {
+    void noHandshakeClientsJoinAsGuestsAndTheirLinesCarryTheirGuestName() throws Exception {
         try (ClassicPeer alice = ClassicPeer.join(udp.port(), "j4alice");
                 ClassicPeer guest = ClassicPeer.joinWithoutHandshake(udp.port())) {
             String welcome = guest.awaitLine(l -> l.startsWith("* connected as guest-"));
             String guestName = welcome.substring("* connected as ".length(), welcome.indexOf(';'));
             alice.awaitLine("* " + guestName + " joined");
             guest.say("dave: hello from a no-handshake client");
-            alice.awaitLine("dave: hello from a no-handshake client");
+            alice.awaitLine(guestName + ": dave: hello from a no-handshake client");
             alice.say("hi dave");
             guest.awaitLine("j4alice: hi dave");
             alice.say("/who");
@@ -103,14 +109,14 @@ class ChatJourneyTest {
     }
 
     @Test
-    void aNewSynRestartsTheSessionFromTheSameAddress() throws Exception {
+    void aBareSynFromAMembersAddressDoesNotEndItsSession() throws Exception {
         try (ClassicPeer alice = ClassicPeer.join(udp.port(), "j5alice");
                 ClassicPeer bob = ClassicPeer.join(udp.port(), "j5bob")) {
             alice.awaitLine("* j5bob joined");
-            bob.sendRaw("SYN".getBytes(StandardCharsets.US_ASCII));
-            alice.awaitLine("* j5bob left");
-            alice.say("/who");
-            alice.awaitLine(l -> l.startsWith("* online") && !l.contains("j5bob"));
+            bob.sendRaw("SYN".getBytes(StandardCharsets.US_ASCII)); // what anyone can send in bob's name
+            bob.say("still here");
+            alice.awaitLine("j5bob: still here");
+            assertThat(alice.received()).doesNotContain("* j5bob left");
         }
     }
 
@@ -139,8 +145,8 @@ class ChatJourneyTest {
                     late.awaitLine(l -> l.startsWith("* you are j7late" + i));
                     assertThat(late.received()).doesNotContain("<undecryptable>");
                 }
+                alice.awaitLine("* j7late" + i + " joined");
             }
-            alice.awaitLine("* j7late4 joined");
         }
     }
 }

@@ -3,7 +3,6 @@ package io.ciphergram.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +12,8 @@ import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.Confinement;
 import io.ciphergram.session.Counters;
+import io.ciphergram.session.SentBlocks;
+import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.testing.Peers;
 
@@ -20,19 +21,20 @@ import io.ciphergram.testing.Peers;
 class CommandsTest {
 
     private final Counters counters = new Counters();
-    private final SessionRegistry sessions = new SessionRegistry(1000, Duration.ofHours(1), 10, 20, () -> 0,
-            Confinement.firstUse());
-    private final Room room = new Room(sessions, counters, 10, 20);
+    private final SessionRegistry sessions = new SessionRegistry(
+            SessionLimits.defaults().withPerSource(32, 32, 1000), () -> 0, Confinement.firstUse());
+    private final Room room = new Room(sessions, counters);
     private int nextPort = 1;
 
     private RecordingOutbox join(String name) {
         PeerId peer = Peers.udp("10.0.0.1", nextPort++);
         ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
-                sessions.classicGate(peer), 0);
+                sessions.classicGate(peer), new SentBlocks(16), 0);
         RecordingOutbox outbox = new RecordingOutbox();
         session.reachThrough(outbox);
-        sessions.vacate(peer);
+        sessions.makeRoomFor(peer, true);
         sessions.register(session, name);
+        sessions.prove(session);
         return outbox;
     }
 

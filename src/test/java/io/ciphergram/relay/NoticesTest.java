@@ -10,11 +10,11 @@ class NoticesTest {
 
     @Test
     void theWelcomeSaysWhyANameWasChanged() {
-        assertThat(Notices.welcome("alice", "alice", "alice")).isEqualTo("* you are alice; /help lists commands");
-        assertThat(Notices.welcome("alice", "alice", "alice2"))
+        assertThat(Notices.welcome("alice", "alice", "alice", true)).isEqualTo("* you are alice; /help lists commands");
+        assertThat(Notices.welcome("alice", "alice", "alice2", true))
                 .isEqualTo("* you are alice2 (alice is taken); /help lists commands");
-        assertThat(Notices.welcome("a b", "a_b", "a_b"))
-                .isEqualTo("* you are a_b (names are 1-32 letters, digits, _ - .); /help lists commands");
+        assertThat(Notices.welcome("a b", "a_b", "a_b", false)).isEqualTo(
+                "* you are a_b (names are 1-32 letters, digits, _ - .); say something to join the room (/help lists commands)");
     }
 
     @Test
@@ -33,7 +33,7 @@ class NoticesTest {
     @Test
     void everyNoticeLooksLikeOne() {
         assertThat(List.of(Notices.joined("a"), Notices.left("a"), Notices.HELP, Notices.BYE, Notices.noSuchUser("x"),
-                Notices.unknownCommand("/x"), Notices.usage("u"), Notices.tooLong(2, 1), Notices.welcomeGuest("g")))
+                Notices.unknownCommand("/x"), Notices.usage("u"), Notices.tooLong(2, 1), Notices.welcomeGuest("g", true)))
                 .allMatch(n -> n.startsWith("* "));
         assertThat(Notices.privateMessage("alice", "hi")).isEqualTo("alice (private): hi");
     }

@@ -9,6 +9,7 @@ import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.session.Confinement;
 import io.ciphergram.session.Counters;
+import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.testing.ManualScheduler;
 
@@ -29,12 +30,28 @@ final class RelayFixture {
     final List<Sent> sent = new ArrayList<>();
 
     RelayFixture(int maxSessions, double floodPerSecond, double floodBurst, ServerHandshake handshake, long startNanos) {
+        this(RelaySettings.defaults().with(SessionLimits.defaults().withMaxSessions(maxSessions)
+                .withFlood(floodPerSecond, floodBurst)), handshake, startNanos);
+    }
+
+    RelayFixture(RelaySettings settings, ServerHandshake handshake, long startNanos) {
         this.clock = new AtomicLong(startNanos);
-        this.sessions = new SessionRegistry(maxSessions, Duration.ofHours(1), floodPerSecond, floodBurst, clock::get,
-                Confinement.firstUse());
-        this.relay = new ChatRelay(sessions, counters, floodPerSecond, floodBurst, handshake, Runnable::run, timers,
-                Offload.DIRECT);
+        this.sessions = new SessionRegistry(settings.sessions(), clock::get, Confinement.firstUse());
+        this.relay = new ChatRelay(sessions, counters, settings, handshake, Runnable::run, timers, Offload.DIRECT);
         relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
+    }
+
+    /** A relay that speaks both profiles, with a fresh identity in {@code dir}. */
+    static RelayFixture withV2(java.nio.file.Path dir, int maxSessions) throws java.io.IOException {
+        return withV2(dir, RelaySettings.defaults().with(SessionLimits.defaults().withMaxSessions(maxSessions)));
+    }
+
+    static RelayFixture withV2(java.nio.file.Path dir, RelaySettings settings) throws java.io.IOException {
+        long start = 1_000_000_000L;
+        io.ciphergram.crypto.ServerIdentity identity = io.ciphergram.crypto.ServerIdentity.loadOrCreate(dir.resolve("id.pem"));
+        ServerHandshake handshake = new ServerHandshake(identity, settings.v2Limits(), new java.security.SecureRandom(),
+                start);
+        return new RelayFixture(settings, handshake, start);
     }
 
     /** Moves time on and runs the timers that fall due. */

@@ -3,7 +3,6 @@ package io.ciphergram.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,8 @@ import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.Confinement;
 import io.ciphergram.session.Counters;
+import io.ciphergram.session.SentBlocks;
+import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.testing.Peers;
 
@@ -21,9 +22,9 @@ import io.ciphergram.testing.Peers;
 class RoomTest {
 
     private final Counters counters = new Counters();
-    private final SessionRegistry sessions = new SessionRegistry(100, Duration.ofHours(1), 10, 20, () -> 0,
+    private final SessionRegistry sessions = new SessionRegistry(SessionLimits.defaults(), () -> 0,
             Confinement.firstUse());
-    private final Room room = new Room(sessions, counters, 10, 20);
+    private final Room room = new Room(sessions, counters);
     private int nextPort = 1;
 
     record Member(ClassicSession session, RecordingOutbox outbox) {
@@ -35,17 +36,18 @@ class RoomTest {
     private Member join(String name, boolean guest) {
         PeerId peer = Peers.udp("10.0.0.1", nextPort++);
         ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), guest,
-                sessions.classicGate(peer), 0);
+                sessions.classicGate(peer), new SentBlocks(16), 0);
         RecordingOutbox outbox = new RecordingOutbox();
         session.reachThrough(outbox);
-        sessions.vacate(peer);
+        sessions.makeRoomFor(peer, true);
         if (guest) {
             sessions.registerGuest(session);
-            room.guestJoined(session);
         } else {
             sessions.register(session, name);
-            room.joined(session, name);
         }
+        room.arrived(session, name, null);
+        sessions.prove(session);
+        room.announce(session);
         return new Member(session, outbox);
     }
 
@@ -69,19 +71,39 @@ class RoomTest {
     void joiningWelcomesTheNewcomerAndTellsTheOthers() {
         Member alice = join("alice");
         Member second = join("ALICE");
-        assertThat(second.lines()).containsExactly("* you are ALICE2 (ALICE is taken); /help lists commands");
-        assertThat(alice.lines()).containsExactly("* you are alice; /help lists commands", "* ALICE2 joined");
+        assertThat(second.lines()).containsExactly(
+                "* you are ALICE2 (ALICE is taken); say something to join the room (/help lists commands)");
+        assertThat(alice.lines()).containsExactly("* you are alice; say something to join the room (/help lists commands)",
+                "* ALICE2 joined");
         Member guest = join(null, true);
-        assertThat(guest.lines()).containsExactly("* connected as guest-1; /help lists commands");
+        assertThat(guest.lines()).containsExactly("* connected as guest-1; say something to join the room (/help lists commands)");
         assertThat(alice.lines()).endsWith("* guest-1 joined");
     }
 
     @Test
-    void aGuestsTextIsRelayedAsItIs() {
+    void aGuestsTextIsRelayedUnderItsServerGivenName() {
         Member alice = join("alice");
         Member guest = join(null, true);
         room.onText(guest.session(), "dave: hi");
-        assertThat(alice.lines()).endsWith("dave: hi");
+        assertThat(alice.lines()).endsWith("guest-1: dave: hi");
+    }
+
+    @Test
+    void anUnprovenSessionIsNotInTheRoom() {
+        Member alice = join("alice");
+        PeerId peer = Peers.udp("10.0.0.9", 1);
+        ClassicSession lurker = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
+                sessions.classicGate(peer), new SentBlocks(16), 0);
+        RecordingOutbox outbox = new RecordingOutbox();
+        lurker.reachThrough(outbox);
+        sessions.makeRoomFor(peer, true);
+        sessions.register(lurker, "lurker");
+        room.arrived(lurker, "lurker", null);
+        room.onText(alice.session(), "only for members");
+        assertThat(alice.lines()).noneMatch(l -> l.contains("lurker"));
+        assertThat(outbox.lines).containsExactly("* you are lurker; say something to join the room (/help lists commands)");
+        assertThat(room.end(lurker)).isTrue();
+        assertThat(alice.lines()).as("nobody was told it came, so nobody is told it went").noneMatch(l -> l.contains("lurker"));
     }
 
     @Test

@@ -63,6 +63,7 @@ class V2JourneyTest {
             carol.awaitLine("v1bob (private): private from v2");
             carol.say("/msg v1alice private from classic");
             alice.awaitLine("v1carol (private): private from classic");
+            io.ciphergram.testing.ChatPeer.barrier(alice, "v1alice", bob, carol);
             assertThat(bob.received()).noneMatch(l -> l.contains("private from"));
 
             alice.say("/who");

@@ -21,7 +21,6 @@ import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.v2.ClientHandshake;
-import io.ciphergram.protocol.v2.HandshakeRateLimiter;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
@@ -48,8 +47,8 @@ class V2RelayTest {
     void relay() throws Exception {
         ServerIdentity identity = ServerIdentity.loadOrCreate(dir.resolve("id.pem"));
         ServerHandshake handshake = new ServerHandshake(identity, new V2Frame.Limits(10, 20, 65_536, 180, 10), random,
-                new HandshakeRateLimiter(), START);
-        RelayFixture fixture = new RelayFixture(100, 10, 20, handshake, START);
+                START);
+        fixture = new RelayFixture(100, 10, 20, handshake, START);
         clock = fixture.clock;
         counters = fixture.counters;
         sessions = fixture.sessions;
@@ -57,57 +56,31 @@ class V2RelayTest {
         relay = fixture.relay;
     }
 
-    /** A v2 client driven by hand: its channel, and what the relay sent it. */
+    private RelayFixture fixture;
+
+    /** A v2 client at 10.0.0.2:port. */
     final class Client {
+        final V2Client client;
         final PeerId peer;
         SecureChannel channel;
-        final List<String> texts = new ArrayList<>();
-        int readUpTo;
 
         Client(int port) {
-            this.peer = Peers.udp("10.0.0.2", port);
+            this.client = new V2Client(fixture, Peers.udp("10.0.0.2", port));
+            this.peer = client.peer;
         }
 
         Client join(String name) throws Exception {
-            ClientHandshake handshake = new ClientHandshake(name, random);
-            relay.onDatagram(peer, handshake.hello());
-            byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(last()));
-            relay.onDatagram(peer, keyOffer);
-            byte[] keyReply = sent.stream().filter(s -> s.to().equals(peer) && s.datagram()[2] == V2Codec.KEY_REPLY)
-                    .reduce((a, b) -> b).orElseThrow().datagram();
-            ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(keyReply));
-            channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(), e.transcriptHash(),
-                    new TokenBucket(0, 1, clock.get()), TimeUnit.SECONDS.toNanos(10), V2Constants.REKEY_AFTER_MESSAGES,
-                    V2Constants.REKEY_AFTER_NANOS, clock.get()); // unpaced: the tests flood on purpose
-            read();
+            client.join(name);
+            channel = client.channel;
             return this;
         }
 
-        byte[] last() {
-            List<RelayFixture.Sent> mine = sent.stream().filter(s -> s.to().equals(peer)).toList();
-            return mine.get(mine.size() - 1).datagram();
-        }
-
-        /** Sends a text and returns the datagrams that carried it. */
         List<byte[]> say(String text) {
-            channel.offer(text.getBytes(StandardCharsets.UTF_8));
-            List<byte[]> datagrams = channel.poll(clock.get());
-            datagrams.forEach(d -> relay.onDatagram(peer, d));
-            return datagrams;
+            return client.say(text);
         }
 
-        /** Opens everything the relay has sent this client since the last read, and acknowledges it. */
         List<String> read() throws Exception {
-            List<RelayFixture.Sent> all = List.copyOf(sent);
-            for (RelayFixture.Sent s : all.subList(readUpTo, all.size())) {
-                if (s.to().equals(peer) && V2Codec.decode(s.datagram()) instanceof V2Frame.Data d) {
-                    channel.open(d, clock.get()).messages().forEach(m -> texts.add(new String(m, StandardCharsets.UTF_8)));
-                }
-            }
-            readUpTo = all.size();
-            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(30)); // past the delayed-ack time
-            channel.poll(clock.get()).forEach(d -> relay.onDatagram(peer, d));
-            return texts;
+            return client.read();
         }
     }
 
@@ -143,14 +116,16 @@ class V2RelayTest {
     @Test
     void handshakesAreRateLimitedPerSource() {
         byte[] hello = new ClientHandshake("r", random).hello();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 60; i++) {
             relay.onDatagram(Peers.udp("10.0.0.9", 1000 + i), hello);
         }
-        assertThat(sent).hasSize(5);
-        assertThat(counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isEqualTo(7);
+        assertThat(sent).hasSize(50);
+        assertThat(counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isEqualTo(10);
+        relay.onDatagram(Peers.udp("10.0.0.10", 1), hello);
+        assertThat(sent).as("another source is unaffected").hasSize(51);
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
         relay.onDatagram(Peers.udp("10.0.0.9", 2000), hello);
-        assertThat(sent).hasSize(6);
+        assertThat(sent).as("tokens come back with time").hasSize(52);
     }
 
     @Test
@@ -201,7 +176,9 @@ class V2RelayTest {
         assertThat(sessions.byName("alice")).isNull();
         assertThat(sessions.byName("bob")).isNotNull();
         assertThat(bob.read()).contains("* alice left");
-        assertThat(alice.channel).isNotNull();
+        alice.say("too late");
+        assertThat(counters.droppedCount(DropReason.UNKNOWN_SESSION)).as("its records now belong to nobody").isEqualTo(1);
+        assertThat(bob.read()).doesNotContain("alice: too late");
     }
 
     @Test

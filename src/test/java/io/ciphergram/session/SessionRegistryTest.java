@@ -17,6 +17,7 @@ import io.ciphergram.testing.Peers;
 
 class SessionRegistryTest {
 
+    private static final long SECOND = 1_000_000_000L;
     private static final Outbox NOWHERE = new Outbox() {
         @Override
         public boolean send(byte[] utf8) {
@@ -29,29 +30,40 @@ class SessionRegistryTest {
     };
 
     private final AtomicLong clock = new AtomicLong();
-    private final SessionRegistry registry = new SessionRegistry(3, Duration.ofMinutes(60), 10, 20, clock::get,
-            Confinement.firstUse());
+    private SessionRegistry registry = registry(SessionLimits.defaults().withMaxSessions(4));
 
-    private ClassicSession session(int port) {
-        PeerId peer = Peers.udp("127.0.0.1", port);
+    private SessionRegistry registry(SessionLimits limits) {
+        return new SessionRegistry(limits, clock::get, Confinement.firstUse());
+    }
+
+    private ClassicSession session(String ip, int port) {
+        PeerId peer = Peers.udp(ip, port);
         ClassicSession s = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
-                registry.classicGate(peer), clock.get());
+                registry.classicGate(peer), new SentBlocks(16), clock.get());
         s.reachThrough(NOWHERE);
         return s;
     }
 
-    private ClassicSession established(int port, String name) {
-        ClassicSession s = session(port);
-        registry.vacate(s.peer());
+    /** A classic session that sent a message that decrypted. */
+    private ClassicSession proven(String ip, int port, String name) {
+        ClassicSession s = unproven(ip, port, name);
+        registry.prove(s);
+        return s;
+    }
+
+    private ClassicSession unproven(String ip, int port, String name) {
+        ClassicSession s = session(ip, port);
+        assertThat(registry.makeRoomFor(s.peer(), true)).isTrue();
         registry.register(s, name);
         return s;
     }
 
     @Test
     void takenNamesGetTheNextFreeSuffixIgnoringCase() {
-        assertThat(established(1, "alice").name()).isEqualTo("alice");
-        assertThat(established(2, "ALICE").name()).isEqualTo("ALICE2");
-        assertThat(established(3, "Alice").name()).isEqualTo("Alice3");
+        registry = registry(SessionLimits.defaults());
+        assertThat(proven("10.0.0.1", 1, "alice").name()).isEqualTo("alice");
+        assertThat(proven("10.0.0.1", 2, "ALICE").name()).isEqualTo("ALICE2");
+        assertThat(unproven("10.0.0.1", 3, "Alice").name()).as("unproven sessions hold names too").isEqualTo("Alice3");
         assertThat(registry.byName("aLiCe2")).isNotNull();
     }
 
@@ -67,37 +79,108 @@ class SessionRegistryTest {
     @Test
     void suffixedLongNamesStayWithinThirtyTwoCharacters() {
         String long32 = "n".repeat(32);
-        established(1, long32);
-        assertThat(established(2, long32).name()).hasSize(32).endsWith("2");
+        proven("10.0.0.1", 1, long32);
+        assertThat(proven("10.0.0.1", 2, long32).name()).hasSize(32).endsWith("2");
     }
 
     @Test
-    void aFullRegistryEvictsTheLongestIdleEntry() {
-        ClassicSession a = established(1, "a");
-        clock.addAndGet(1000);
-        ClassicSession b = established(2, "b");
-        clock.addAndGet(1000);
-        ClassicSession c = established(3, "c");
-        registry.session(a.peer()); // a is used again, so b is now the longest idle
-        assertThat(registry.vacate(Peers.udp("127.0.0.1", 4))).containsExactly(b);
-        assertThat(registry.byName("b")).isNull();
-        assertThat(b.open()).isFalse();
-        assertThat(registry.session(c.peer())).isSameAs(c);
+    void theRoomIsTheProvenSessions() {
+        ClassicSession a = proven("10.0.0.1", 1, "a");
+        ClassicSession b = unproven("10.0.0.1", 2, "b");
+        assertThat(registry.members()).containsExactly(a);
+        registry.prove(b);
+        assertThat(registry.members()).containsExactlyInAnyOrder(a, b);
+        assertThat(registry.remove(a)).isTrue();
+        assertThat(registry.remove(a)).as("only once").isFalse();
+        assertThat(registry.members()).containsExactly(b);
+        assertThat(registry.liveCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullRegistryEvictsHalfOpenThenUnprovenButNeverProvenSessions() {
+        ClassicSession a = proven("10.0.0.1", 1, "a");
+        ClassicSession b = proven("10.0.0.2", 1, "b");
+        ClassicSession c = unproven("10.0.0.3", 1, "c");
+        ClassicHandshake h = registry.startHandshake(Peers.udp("10.0.0.4", 1), registry.classicGate(Peers.udp("10.0.0.4", 1)));
+        assertThat(registry.size()).isEqualTo(4);
+
+        assertThat(registry.startHandshake(Peers.udp("10.0.0.5", 1), registry.classicGate(Peers.udp("10.0.0.5", 1))))
+                .isNotNull();
+        assertThat(registry.handshake(h.peer())).as("the half-open one went first").isNull();
+        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.6", 1), true)).isTrue();
+        assertThat(registry.handshake(Peers.udp("10.0.0.5", 1))).isNull();
+        proven("10.0.0.6", 1, "d");
+        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.7", 1), false)).isTrue();
+        assertThat(c.open()).as("then the unproven one").isFalse();
+        proven("10.0.0.7", 1, "e");
+
+        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.8", 1), false)).as("full of proven sessions: refused").isFalse();
+        assertThat(registry.startHandshake(Peers.udp("10.0.0.8", 1), registry.classicGate(Peers.udp("10.0.0.8", 1))))
+                .isNull();
+        assertThat(a.open()).isTrue();
+        assertThat(b.open()).isTrue();
+    }
+
+    @Test
+    void aSourceAtItsLimitOfHalfOpenHandshakesLosesItsOldestToANewOne() {
+        registry = registry(SessionLimits.defaults().withPerSource(3, 3, 10));
+        ClassicHandshake first = null;
+        for (int port = 1; port <= 3; port++) {
+            ClassicHandshake h = registry.startHandshake(Peers.udp("10.0.0.1", port), registry.classicGate(Peers.udp("10.0.0.1", port)));
+            first = first == null ? h : first;
+        }
+        ClassicHandshake fourth = registry.startHandshake(Peers.udp("10.0.0.1", 4), registry.classicGate(Peers.udp("10.0.0.1", 4)));
+        assertThat(fourth).isNotNull();
+        assertThat(registry.handshake(first.peer())).isNull();
+        assertThat(registry.startHandshake(Peers.udp("10.0.0.2", 1), registry.classicGate(Peers.udp("10.0.0.2", 1))))
+                .as("another source is not affected").isNotNull();
+        assertThat(registry.size()).isEqualTo(4);
+    }
+
+    @Test
+    void aSourceAtItsLimitOfSessionsIsRefusedAndItsUnprovenAreDisplacedOldestFirst() {
+        registry = registry(SessionLimits.defaults().withPerSource(4, 2, 3));
+        proven("10.0.0.1", 4, "p1");
+        ClassicSession u1 = unproven("10.0.0.1", 1, "u1");
+        unproven("10.0.0.1", 2, "u2");
+        unproven("10.0.0.1", 3, "u3");
+        assertThat(u1.open()).as("at most two unproven per source").isFalse();
+        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.1", 5), false)).as("three sessions per source").isFalse();
+        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.2", 5), false)).isTrue();
+    }
+
+    @Test
+    void aSynBesideAProvenSessionLeavesItAloneButReplacesAnUnprovenOne() {
+        ClassicSession a = proven("10.0.0.1", 1, "a");
+        ClassicSession b = unproven("10.0.0.1", 2, "b");
+        assertThat(registry.startHandshake(a.peer(), a.flood())).isNotNull();
         assertThat(registry.session(a.peer())).isSameAs(a);
+        assertThat(registry.startHandshake(b.peer(), b.flood())).isNotNull();
+        assertThat(registry.session(b.peer())).isNull();
+        assertThat(b.open()).isFalse();
     }
 
     @Test
-    void idleSessionsAndHandshakesExpire() {
-        ClassicSession a = established(1, "a");
-        ClassicHandshake pending = registry.startHandshake(Peers.udp("127.0.0.1", 7), registry.classicGate(Peers.udp("127.0.0.1", 7)));
-        clock.addAndGet(Duration.ofMinutes(30).toNanos());
-        ClassicSession b = established(2, "b");
-        clock.addAndGet(Duration.ofMinutes(31).toNanos());
-        assertThat(registry.expireIdle()).containsExactly(a);
-        assertThat(registry.session(b.peer())).isSameAs(b);
-        assertThat(registry.byName("a")).isNull();
-        assertThat(registry.handshake(pending.peer())).isNull();
-        assertThat(registry.size()).isEqualTo(1);
+    void idleSessionsUnprovenSessionsAndHandshakesExpireEachOnItsOwnClock() {
+        registry = registry(SessionLimits.defaults());
+        ClassicSession quiet = proven("10.0.0.1", 1, "quiet");
+        ClassicSession talker = proven("10.0.0.1", 2, "talker");
+        ClassicSession silent = unproven("10.0.0.1", 3, "silent");
+        ClassicHandshake stalled = registry.startHandshake(Peers.udp("10.0.0.1", 4), registry.classicGate(Peers.udp("10.0.0.1", 4)));
+
+        clock.addAndGet(31 * SECOND);
+        assertThat(registry.expireIdle()).isEmpty();
+        assertThat(registry.handshake(stalled.peer())).as("30 s for a handshake").isNull();
+
+        clock.addAndGet(10 * 60 * SECOND);
+        talker.heard(clock.get());
+        assertThat(registry.expireIdle()).isEmpty();
+        assertThat(silent.open()).as("10 minutes to prove an address, and never announced").isFalse();
+
+        clock.addAndGet(50 * 60 * SECOND);
+        assertThat(registry.expireIdle()).containsExactly(quiet);
+        assertThat(talker.open()).isTrue();
+        assertThat(registry.byName("quiet")).isNull();
     }
 
     @Test
@@ -107,36 +190,59 @@ class SessionRegistryTest {
         for (int i = 0; i < 20; i++) {
             assertThat(first.flood().admit(0)).isEqualTo(FloodGate.Verdict.ADMITTED);
         }
-        FloodGate carried = registry.classicGate(peer);
-        registry.vacate(peer);
-        ClassicHandshake again = registry.startHandshake(peer, carried);
+        ClassicHandshake again = registry.startHandshake(peer, registry.classicGate(peer));
         assertThat(again.flood().admit(0)).isEqualTo(FloodGate.Verdict.DROPPED_NOTICE_DUE);
         assertThat(again.flood().admit(0)).isEqualTo(FloodGate.Verdict.DROPPED);
     }
 
     @Test
     void guestsAreNumbered() {
-        ClassicSession g1 = session(5);
-        ClassicSession g2 = session(6);
+        ClassicSession g1 = session("10.0.0.1", 5);
+        ClassicSession g2 = session("10.0.0.1", 6);
+        registry.makeRoomFor(g1.peer(), true);
         assertThat(registry.registerGuest(g1)).isEqualTo("guest-1");
+        registry.makeRoomFor(g2.peer(), true);
         assertThat(registry.registerGuest(g2)).isEqualTo("guest-2");
-        assertThat(registry.members()).containsExactlyInAnyOrder(g1, g2);
     }
 
     @Test
-    void membersFollowRegistrationsAndRemovals() {
-        ClassicSession a = established(1, "a");
-        ClassicSession b = established(2, "b");
-        assertThat(registry.members()).containsExactlyInAnyOrder(a, b);
-        assertThat(registry.remove(a)).isTrue();
-        assertThat(registry.remove(a)).as("only once").isFalse();
-        assertThat(registry.members()).containsExactly(b);
-        assertThat(registry.liveCount()).isEqualTo(1);
+    void handshakeTokensArePerSourceAndAnIpv6SourceIsItsSlash64() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(registry.allowHandshake(Peers.udp("2001:db8:1:2:0:0:0:" + (i + 1), 5000))).isTrue();
+        }
+        assertThat(registry.allowHandshake(Peers.udp("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 6000))).as("same /64").isFalse();
+        assertThat(registry.allowHandshake(Peers.udp("2001:db8:1:3:0:0:0:1", 5000))).as("another /64").isTrue();
+        clock.addAndGet(SECOND);
+        assertThat(registry.allowHandshake(Peers.udp("2001:db8:1:2:0:0:0:1", 5000))).as("20 a second come back").isTrue();
+    }
+
+    @Test
+    void unprovenAddressesAreSentNoMoreThanTheirSourceSent() {
+        PeerId victim = Peers.udp("192.0.2.9", 1);
+        long sent = 0;
+        while (registry.spend(victim, 100)) {
+            sent += 100 + 28;
+        }
+        assertThat(sent).as("the allowance before anything arrives").isLessThanOrEqualTo(256);
+        registry.received(victim, 600);
+        long more = 0;
+        while (registry.spend(Peers.udp("192.0.2.9", 2), 100)) {
+            more += 100 + 28;
+        }
+        assertThat(more).as("any port of that source draws on it").isLessThanOrEqualTo(600 + 28 + 256 - sent);
+    }
+
+    @Test
+    void sourcesWithoutLiveEntriesAreForgottenBeyondTheBound() {
+        for (int i = 0; i < SourceTable.MAX_IDLE_SOURCES + 100; i++) {
+            registry.allowHandshake(Peers.udp("10." + (i >> 16) + "." + ((i >> 8) & 0xFF) + "." + (i & 0xFF), 1));
+        }
+        assertThat(registry.sourcesRemembered()).isEqualTo(SourceTable.MAX_IDLE_SOURCES);
     }
 
     @Test
     void anotherThreadCannotTouchTheRegistry() throws Exception {
-        established(1, "owner");
+        proven("10.0.0.1", 1, "owner");
         CompletableFuture<Object> elsewhere = CompletableFuture.supplyAsync(() -> registry.byName("owner"));
         assertThatThrownBy(elsewhere::get).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("belongs to");

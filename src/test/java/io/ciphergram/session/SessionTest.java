@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ import io.ciphergram.testing.Peers;
 /** The per-profile session types and the classic handshake's state machine. */
 class SessionTest {
 
-    private final SessionRegistry registry = new SessionRegistry(10, Duration.ofHours(1), 10, 20, () -> 0,
+    private final SessionRegistry registry = new SessionRegistry(SessionLimits.defaults(), () -> 0,
             Confinement.firstUse());
     private final FloodGate gate = new FloodGate(new TokenBucket(10, 20, 0));
 
@@ -45,20 +44,29 @@ class SessionTest {
     }
 
     @Test
-    void eachProfileStatesItsOwnTextLimitAndGuestsNameThemselves() {
+    void eachProfileStatesItsOwnTextLimit() {
         ClassicSession user = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, 0);
-        ClassicSession guest = new ClassicSession(Peers.udp("10.0.0.1", 2), SessionKey.random(new SecureRandom()), true,
-                gate, 0);
+                gate, new SentBlocks(16), 0);
         assertThat(user.maxTextBytes()).isEqualTo(ClassicCodec.MAX_TEXT_BYTES).isLessThan(ReliableConstants.MAX_MESSAGE);
-        assertThat(user.namesItselfInText()).isFalse();
-        assertThat(guest.namesItselfInText()).isTrue();
+    }
+
+    @Test
+    void aClassicSessionIsProvenByItsFirstMessageOrByAConnectionTransport() {
+        ClassicSession udp = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
+                gate, new SentBlocks(16), 0);
+        assertThat(udp.proven()).isFalse();
+        udp.prove();
+        assertThat(udp.proven()).isTrue();
+        ClassicSession connected = new ClassicSession(io.ciphergram.protocol.PeerId.connection("ws",
+                new java.net.InetSocketAddress(Peers.ip("10.0.0.1"), 1), 7), SessionKey.random(new SecureRandom()), false,
+                gate, new SentBlocks(16), 0);
+        assertThat(connected.proven()).isTrue();
     }
 
     @Test
     void anOutboxIsChosenOnceAndASessionIsNotRegisteredWithoutOne() {
         ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, 0);
+                gate, new SentBlocks(16), 0);
         assertThatThrownBy(() -> registry.register(s, "x")).isInstanceOf(IllegalStateException.class);
         Outbox out = new Outbox() {
             @Override
@@ -77,7 +85,7 @@ class SessionTest {
     @Test
     void aClassicSessionIsHeardFromByAnyDatagram() {
         ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, 5);
+                gate, new SentBlocks(16), 5);
         assertThat(s.lastHeardNanos()).isEqualTo(5);
         s.heard(9);
         assertThat(s.lastHeardNanos()).isEqualTo(9);

@@ -46,6 +46,21 @@ public abstract class ChatPeer<C extends ChatConnection> implements AutoCloseabl
         return received.snapshot();
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger BARRIERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Waits until everything the server sent {@code peers} before now has arrived: {@code from} says a fresh
+     * marker to the room and each peer waits for it. The server sends each peer's datagrams in order, so a
+     * check for what must NOT have arrived is sound after this, and not before.
+     */
+    public static void barrier(ChatPeer<?> from, String fromName, ChatPeer<?>... peers) throws IOException {
+        String marker = "barrier-" + BARRIERS.incrementAndGet();
+        from.say(marker);
+        for (ChatPeer<?> peer : peers) {
+            peer.awaitLine(fromName + ": " + marker);
+        }
+    }
+
     @Override
     public void close() {
         connection.close();

@@ -16,14 +16,28 @@ public final class ClassicPeer extends ChatPeer<ClassicConnection> {
         super(connection);
     }
 
-    /** Handshake, key exchange and registration as {@code name}. */
-    public static ClassicPeer join(int port, String name) throws IOException {
-        return new ClassicPeer(ClassicConnection.open(new InetSocketAddress("127.0.0.1", port), name, WAIT));
+    /** The welcome a classic client gets before its first message proves its address. */
+    public static String welcome(String name) {
+        return "* you are " + name + "; say something to join the room (/help lists commands)";
     }
 
-    /** The no-handshake variant: the key alone, no username. */
+    /**
+     * Handshake, key exchange and registration as {@code name}, then a first message ({@code /help}), which
+     * proves this client receives at its address and so makes it a member of the room.
+     */
+    public static ClassicPeer join(int port, String name) throws IOException {
+        ClassicPeer peer = new ClassicPeer(ClassicConnection.open(new InetSocketAddress("127.0.0.1", port), name, WAIT));
+        peer.say("/help");
+        peer.awaitLine(l -> l.startsWith("* commands"));
+        return peer;
+    }
+
+    /** The no-handshake variant: the key alone, no username; then its first message, as {@link #join}. */
     public static ClassicPeer joinWithoutHandshake(int port) throws IOException {
-        return new ClassicPeer(ClassicConnection.open(new InetSocketAddress("127.0.0.1", port), null, WAIT));
+        ClassicPeer peer = new ClassicPeer(ClassicConnection.open(new InetSocketAddress("127.0.0.1", port), null, WAIT));
+        peer.say("/help");
+        peer.awaitLine(l -> l.startsWith("* commands"));
+        return peer;
     }
 
     /** Sends bytes outside the protocol, from this peer's address. */

@@ -115,6 +115,12 @@ public final class ReliableConstants {
 
     /** Message bytes a sender queues ahead of its window before it refuses more (backpressure to the caller). */
     public static final int MAX_SEND_QUEUE_BYTES = 16 * MAX_MESSAGE;
+    /**
+     * The server's queue for one recipient: four whole 64 KiB messages. It holds a recipient that is only
+     * briefly behind; one that stays behind is given up ({@code ciphergram.v2.queue-full-timeout}) rather
+     * than held in memory, since the server keeps a queue per recipient and a client keeps only its own.
+     */
+    public static final int SERVER_SEND_QUEUE_BYTES = 4 * MAX_MESSAGE;
 
     private ReliableConstants() {
     }

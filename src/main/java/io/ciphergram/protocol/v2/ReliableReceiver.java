@@ -12,20 +12,42 @@ import java.util.Optional;
  */
 public final class ReliableReceiver {
 
-    private final ReceiveWindow window;
-    private final Reassembler reassembler;
+    /**
+     * Whether memory may be spent holding a fragment that does not complete a message at once (one that
+     * arrived early, or part of a longer message). A refused fragment is dropped as if lost: not
+     * acknowledged, so its sender sends it again later.
+     */
+    @FunctionalInterface
+    public interface HoldGate {
+        HoldGate ALWAYS = bytes -> true;
 
-    public ReliableReceiver() {
-        this(new ReceiveWindow(), new Reassembler());
+        boolean mayHold(int bytes);
     }
 
-    public ReliableReceiver(ReceiveWindow window, Reassembler reassembler) {
+    private final ReceiveWindow window;
+    private final Reassembler reassembler;
+    private final HoldGate gate;
+
+    public ReliableReceiver() {
+        this(new ReceiveWindow(), new Reassembler(), HoldGate.ALWAYS);
+    }
+
+    public ReliableReceiver(HoldGate gate) {
+        this(new ReceiveWindow(), new Reassembler(), gate);
+    }
+
+    public ReliableReceiver(ReceiveWindow window, Reassembler reassembler, HoldGate gate) {
         this.window = window;
         this.reassembler = reassembler;
+        this.gate = gate;
     }
 
     /** Takes one Data frame; returns the messages it completed, in order (usually none or one). */
     public List<byte[]> onData(ReliableFrame.Data data, long nowNanos) {
+        boolean held = data.sequence() != window.cumulative() || data.fragment().count() > 1;
+        if (held && data.sequence() >= window.cumulative() && !gate.mayHold(data.fragment().payload().length)) {
+            return List.of();
+        }
         ReceiveWindow.Receipt receipt = window.receive(data, nowNanos);
         List<byte[]> messages = new ArrayList<>();
         for (ReliableFrame.Data released : receipt.released()) {
@@ -50,5 +72,10 @@ public final class ReliableReceiver {
 
     public Reassembler reassembler() {
         return reassembler;
+    }
+
+    /** Bytes held: fragments that arrived early and incomplete messages. */
+    public long heldBytes() {
+        return (long) window.bufferedCount() * ReliableConstants.MAX_FRAGMENT_PAYLOAD + reassembler.heldBytes();
     }
 }

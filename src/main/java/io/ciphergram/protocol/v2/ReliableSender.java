@@ -29,7 +29,11 @@ public final class ReliableSender {
 
     /** Defaults of {@link ReliableConstants}, paced by {@code pacer}. */
     public ReliableSender(TokenBucket pacer) {
-        this(new Fragmenter(), new SendWindow(new RttEstimator()), pacer, ReliableConstants.MAX_SEND_QUEUE_BYTES);
+        this(pacer, ReliableConstants.MAX_SEND_QUEUE_BYTES);
+    }
+
+    public ReliableSender(TokenBucket pacer, int maxQueuedBytes) {
+        this(new Fragmenter(), new SendWindow(new RttEstimator()), pacer, maxQueuedBytes);
     }
 
     public ReliableSender(Fragmenter fragmenter, SendWindow window, TokenBucket pacer, int maxQueuedBytes) {
@@ -101,6 +105,11 @@ public final class ReliableSender {
                     window.nextSequence()));
         }
         return given;
+    }
+
+    /** Message bytes queued and not yet sent. */
+    public long queuedBytes() {
+        return queuedBytes;
     }
 
     public SendWindow window() {

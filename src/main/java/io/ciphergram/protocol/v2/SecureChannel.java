@@ -50,7 +50,7 @@ public final class SecureChannel {
     private final long sessionId;
     private final SessionSecret secret;
     private final ReliableSender sender;
-    private final ReliableReceiver receiver = new ReliableReceiver();
+    private final ReliableReceiver receiver;
     private final long rekeyAfterMessages;
     private final long rekeyAfterNanos;
     private final long keepaliveNanos;
@@ -71,10 +71,16 @@ public final class SecureChannel {
     private boolean closed;
     private boolean pongDue;
 
-    /** The server's end of a session its handshake accepted. It does not pace: it answers what clients send. */
-    public static SecureChannel server(ServerHandshake.Accepted accepted, V2Frame.Limits limits, long nowNanos) {
+    /**
+     * The server's end of a session its handshake accepted. It does not pace (it answers what clients
+     * send), queues at most {@link ReliableConstants#SERVER_SEND_QUEUE_BYTES} for its client, and holds
+     * fragments only as far as {@code memory} allows.
+     */
+    public static SecureChannel server(ServerHandshake.Accepted accepted, V2Frame.Limits limits,
+            ReliableReceiver.HoldGate memory, long nowNanos) {
         return new SecureChannel(Role.SERVER, accepted.sessionId(), accepted.secret(), accepted.transcriptHash(),
-                new TokenBucket(0, 1, nowNanos), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
+                new ReliableSender(new TokenBucket(0, 1, nowNanos), ReliableConstants.SERVER_SEND_QUEUE_BYTES),
+                new ReliableReceiver(memory), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
     }
 
@@ -96,10 +102,17 @@ public final class SecureChannel {
      */
     public SecureChannel(Role role, long sessionId, SessionSecret secret, byte[] transcriptHash, TokenBucket pacer,
             long keepaliveNanos, long rekeyAfterMessages, long rekeyAfterNanos, long nowNanos) {
+        this(role, sessionId, secret, transcriptHash, new ReliableSender(pacer), new ReliableReceiver(), keepaliveNanos,
+                rekeyAfterMessages, rekeyAfterNanos, nowNanos);
+    }
+
+    private SecureChannel(Role role, long sessionId, SessionSecret secret, byte[] transcriptHash, ReliableSender sender,
+            ReliableReceiver receiver, long keepaliveNanos, long rekeyAfterMessages, long rekeyAfterNanos, long nowNanos) {
         this.role = role;
         this.sessionId = sessionId;
         this.secret = secret;
-        this.sender = new ReliableSender(pacer);
+        this.sender = sender;
+        this.receiver = receiver;
         this.keepaliveNanos = keepaliveNanos;
         this.rekeyAfterMessages = rekeyAfterMessages;
         this.rekeyAfterNanos = rekeyAfterNanos;
@@ -251,6 +264,15 @@ public final class SecureChannel {
 
     public boolean closed() {
         return closed;
+    }
+
+    /**
+     * Bytes this end holds for its session: messages queued to send, fragments sent and not yet
+     * acknowledged, fragments received early and incomplete messages (an upper bound, by whole fragments).
+     */
+    public long heldBytes() {
+        return sender.queuedBytes() + (long) sender.window().unacknowledgedCount() * ReliableConstants.MAX_FRAGMENT_PAYLOAD
+                + receiver.heldBytes();
     }
 
     public long lastReceivedNanos() {

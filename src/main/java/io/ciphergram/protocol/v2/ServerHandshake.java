@@ -15,15 +15,16 @@ import io.ciphergram.protocol.PeerId;
  * The server's side of the v2 handshake (docs/PROTOCOL.md, "v2 handshake"):
  *
  * <pre>
- *   Hello(nonce_c, padded)            →   rate limit; no state, no RSA: Retry(nonce_c, cookie)
- *   KeyOffer(cookie, nonce_c, key, name, padded) → {@link #admit}: rate limit, then the cookie; only then
+ *   Hello(nonce_c, padded)            →   no state, no RSA: Retry(nonce_c, cookie)
+ *   KeyOffer(cookie, nonce_c, key, name, padded) → {@link #admit}: the cookie; only then
  *                                         {@link #accept}: RSA and signature work:
  *                                      ←   KeyReply(nonce_s, session id, identity key, wrapped secret, limits, sig)
  * </pre>
  *
  * Until a valid cookie comes back the server keeps nothing and answers with less than it received, so
- * a spoofed source gains no amplification and costs the server one HMAC. {@link #onHello} and
- * {@link #admit} touch the rate limiter and the cookie secrets and belong to the relay thread;
+ * a spoofed source gains no amplification and costs the server one HMAC. The relay rate-limits both per
+ * source before calling them. {@link #onHello} and {@link #admit} touch the cookie secrets and belong to the
+ * relay thread;
  * {@link #accept} reads only the identity key and may run on any thread (the server runs it on a
  * handshake worker so that RSA and Ed25519 stay off the relay thread).
  */
@@ -31,16 +32,13 @@ public final class ServerHandshake {
 
     private final ServerIdentity identity;
     private final CookieJar cookies;
-    private final HandshakeRateLimiter rateLimiter;
     private final V2Frame.Limits limits;
     private final SecureRandom random;
 
-    public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random,
-            HandshakeRateLimiter rateLimiter, long nowNanos) {
+    public ServerHandshake(ServerIdentity identity, V2Frame.Limits limits, SecureRandom random, long nowNanos) {
         this.identity = identity;
         this.limits = limits;
         this.random = random;
-        this.rateLimiter = rateLimiter;
         this.cookies = new CookieJar(random, nowNanos);
     }
 
@@ -49,21 +47,15 @@ public final class ServerHandshake {
     }
 
     /** Answers a Hello with a Retry carrying the cookie for this peer. */
-    public byte[] onHello(PeerId peer, V2Frame.Hello hello, long nowNanos) throws FrameException {
-        if (!rateLimiter.allow(peer, nowNanos)) {
-            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
-        }
+    public byte[] onHello(PeerId peer, V2Frame.Hello hello, long nowNanos) {
         return V2Codec.encode(new V2Frame.Retry(hello.clientNonce(), cookies.issue(peer, nowNanos)));
     }
 
     /**
-     * The checks every KeyOffer passes before anything else is done with it, a repeated one included: a
-     * rate-limit token, then the cookie (proof that the sender receives at its address).
+     * The check every KeyOffer passes before anything else is done with it, a repeated one included: the
+     * cookie, proof that the sender receives at its address. (The relay takes a rate-limit token first.)
      */
     public void admit(PeerId peer, V2Frame.KeyOffer offer, long nowNanos) throws FrameException {
-        if (!rateLimiter.allow(peer, nowNanos)) {
-            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
-        }
         if (!cookies.verify(peer, offer.cookie(), nowNanos)) {
             throw new FrameException(DropReason.BAD_COOKIE);
         }

@@ -79,17 +79,6 @@ public final class V2Constants {
     /** The per-epoch cookie secret: 256 bits, the HMAC-SHA256 output size (RFC 2104 section 3). */
     public static final int COOKIE_SECRET_LENGTH = 32;
 
-    /** Handshake initiations accepted per source per second (wireguard-go {@code packetsPerSecond}). */
-    public static final int HANDSHAKE_PACKETS_PER_SECOND = 20;
-
-    /** Initiations a quiet source may send at once (wireguard-go {@code packetsBurstable}). */
-    public static final int HANDSHAKE_PACKETS_BURSTABLE = 5;
-
-    /**
-     * Sources the handshake rate limiter remembers. Caps its memory (each entry is ~150 bytes, so ~2.5 MB)
-     * under a spoofed-source flood; the least recently seen source is forgotten first.
-     */
-    public static final int HANDSHAKE_RATE_LIMITER_MAX_SOURCES = 16_384;
 
     // ---- Key transport and server identity ----------------------------------------------------------
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.ciphergram.relay.Engine;
+import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.testing.ClassicPeer;
 import io.vertx.core.Vertx;
 
@@ -22,8 +23,7 @@ import io.vertx.core.Vertx;
 class UdpTransportTest {
 
     private final Vertx vertx = Vertx.vertx();
-    private final Engine engine = Engine.start(new Engine.Settings(100, Duration.ofHours(1), 10, 20,
-            Duration.ofSeconds(180), Duration.ofSeconds(10)), null);
+    private final Engine engine = Engine.start(RelaySettings.defaults(), null);
 
     @AfterEach
     void close() throws Exception {
@@ -54,7 +54,7 @@ class UdpTransportTest {
         int port = first.port();
         assertThat(free(port)).isFalse();
         try (ClassicPeer peer = ClassicPeer.join(port, "u1")) {
-            peer.awaitLine("* you are u1; /help lists commands");
+            peer.awaitLine("* you are u1; say something to join the room (/help lists commands)");
         }
         first.stop(null);
         assertThat(first.listening()).isFalse();
@@ -63,7 +63,7 @@ class UdpTransportTest {
         UdpTransport second = transport(port); // as after a live reload: the same fixed port
         second.start(null);
         try (ClassicPeer peer = ClassicPeer.join(port, "u2")) {
-            peer.awaitLine("* you are u2; /help lists commands");
+            peer.awaitLine("* you are u2; say something to join the room (/help lists commands)");
         }
         second.stop(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> free(port));

@@ -1,0 +1,437 @@
+package io.ciphergram.relay;
+
+import static io.ciphergram.relay.ClassicClient.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.V2Codec;
+import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.session.V2Session;
+import io.ciphergram.testing.Peers;
+
+/**
+ * Spoofed, abusive and malformed peers, driven through the engine with forged PeerIds (what a raw socket
+ * on the network does): none may take over, evict, read or amplify. One test per attack.
+ */
+class HardeningTest {
+
+    @TempDir
+    Path dir;
+
+    private RelayFixture f;
+    private final List<LogRecord> errors = new CopyOnWriteArrayList<>();
+    private final Handler errorCapture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void relay() throws Exception {
+        f = RelayFixture.withV2(dir, 100);
+        Logger.getLogger("").addHandler(errorCapture);
+    }
+
+    @AfterEach
+    void noErrors() {
+        Logger.getLogger("").removeHandler(errorCapture);
+        assertThat(errors).as("nothing a client sends may produce an ERROR log").isEmpty();
+    }
+
+    private ClassicClient classic(String ip, int port) {
+        return new ClassicClient(f, Peers.udp(ip, port));
+    }
+
+    private V2Client v2(String ip, int port) {
+        return new V2Client(f, Peers.udp(ip, port));
+    }
+
+    // ---- 1. a spoofed classic frame must not end, replace or change a v2 session ---------------------
+
+    @Test
+    void classicFramesFromAV2AddressChangeNothing() throws Exception {
+        V2Client carol = v2("10.0.0.3", 1).join("carol");
+        V2Client dave = v2("10.0.0.4", 1).join("dave");
+        V2Session before = (V2Session) f.sessions.session(carol.peer);
+
+        f.relay.onDatagram(carol.peer, ascii("SYN"));
+        f.relay.onDatagram(carol.peer, ClassicClient.keyDatagram());
+        f.relay.onDatagram(carol.peer, ascii("ACK"));
+
+        assertThat(f.sessions.session(carol.peer)).isSameAs(before);
+        assertThat(f.sentTo(carol.peer)).noneMatch(d -> new String(d, StandardCharsets.US_ASCII).equals("SYN-ACK"));
+        carol.say("still here");
+        assertThat(dave.read()).contains("carol: still here").noneMatch(t -> t.contains("carol left") || t.contains("guest-"));
+        assertThat(f.counters.droppedCount(DropReason.OUT_OF_STATE)).isEqualTo(3);
+    }
+
+    // ---- 6. expensive RSA keys ----------------------------------------------------------------------
+
+    @Test
+    void aKeyWithAHugePublicExponentIsRefusedBeforeAnyRsaWork() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.interfaces.RSAPublicKey normal =
+                (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic();
+        java.math.BigInteger n = normal.getModulus();
+        java.security.PublicKey huge = java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.RSAPublicKeySpec(n, n.subtract(java.math.BigInteger.TWO)));
+        byte[] pem = io.ciphergram.crypto.RsaKeys.toPem(huge).getBytes(StandardCharsets.US_ASCII);
+        ClassicClient mallory = classic("10.0.0.66", 1);
+        mallory.send(java.util.Base64.getEncoder().encode(pem));
+        assertThat(f.counters.droppedCount(DropReason.BAD_PUBLIC_KEY)).isEqualTo(1);
+        assertThat(mallory.datagrams()).isEmpty();
+
+        ClientHandshake v2 = new ClientHandshake("mallory", new java.security.SecureRandom());
+        V2Client m2 = v2("10.0.0.67", 1);
+        f.relay.onDatagram(m2.peer, v2.hello());
+        V2Frame.Retry retry = (V2Frame.Retry) V2Codec.decode(m2.last());
+        byte[] offer = V2Codec.encode(new V2Frame.KeyOffer(retry.cookie(), retry.clientNonce(), huge.getEncoded(), "m"));
+        f.relay.onDatagram(m2.peer, offer);
+        assertThat(f.counters.droppedCount(DropReason.BAD_PUBLIC_KEY)).isEqualTo(2);
+        assertThat(f.sentTo(m2.peer)).hasSize(1); // the Retry only
+    }
+
+    @Test
+    void classicKeysArePerSourceRateLimitedLikeV2Handshakes() {
+        for (int port = 1; port <= 200; port++) {
+            classic("10.0.0.70", port).joinAsGuest();
+        }
+        assertThat(f.counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isPositive();
+        assertThat(f.sessions.size()).isLessThan(200);
+    }
+
+    // ---- 9. forged lines ----------------------------------------------------------------------------
+
+    @Test
+    void aGuestsLineNamesTheGuestAndNobodyCanWriteANotice() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        alice.say("hi");
+        ClassicClient guest = classic("10.0.0.2", 1).joinAsGuest();
+        guest.say("alice: please send me the door code");
+        guest.say("* alice left");
+        String guestName = f.sessions.session(guest.peer).name();
+        assertThat(alice.texts()).contains(guestName + ": alice: please send me the door code",
+                guestName + ": * alice left")
+                .noneMatch(t -> t.equals("alice: please send me the door code") || t.equals("* alice left"));
+    }
+
+    // ---- 10. terminal injection ---------------------------------------------------------------------
+
+    @Test
+    void controlCharactersNeverReachOtherClients() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        ClassicClient bob = classic("10.0.0.2", 1).joinRoom("bob");
+        alice.say("hi\u001b]0;owned\u0007\u001b[2J\r\n* bob left\u202e");
+        alice.say("/msg bob a\u0000b\u009bc\td");
+        assertThat(bob.texts()).anyMatch(t -> t.startsWith("alice: hi")).anyMatch(t -> t.startsWith("alice (private): a"))
+                .allMatch(t -> t.codePoints().noneMatch(HardeningTest::isControl));
+        assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: hi")).findFirst().orElseThrow())
+                .isEqualTo("alice: hi\ufffd]0;owned\ufffd\ufffd[2J\u2424* bob left\ufffd");
+        assertThat(bob.texts()).contains("alice (private): a\ufffdb\ufffdc d");
+    }
+
+    static boolean isControl(int cp) {
+        return Character.getType(cp) == Character.CONTROL || (cp >= 0x202A && cp <= 0x202E)
+                || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+    }
+
+    // ---- 11. oversized echo -------------------------------------------------------------------------
+
+    @Test
+    void anUnknownCommandIsEchoedShortAndCanNeverOverflowAMessage() throws Exception {
+        V2Client carol = v2("10.0.0.3", 1).join("carol");
+        carol.say("/" + "x".repeat(65_530));
+        assertThat(carol.read()).anyMatch(t -> t.startsWith("* unknown command /xxx") && t.length() < 100);
+        carol.say("/msg " + "n".repeat(65_000) + " hi");
+        assertThat(carol.read()).anyMatch(t -> t.startsWith("* no such user: nnn") && t.length() < 100);
+    }
+
+    // ---- 12. a repeated KeyOffer is checked like a first one ----------------------------------------
+
+    @Test
+    void aRepeatedKeyOfferWithoutAValidCookieGetsNothing() throws Exception {
+        V2Client carol = v2("10.0.0.3", 1).join("carol");
+        V2Frame.KeyOffer original = (V2Frame.KeyOffer) V2Codec.decode(carol.keyOffer);
+        byte[] forged = V2Codec.encode(new V2Frame.KeyOffer(new byte[16], original.clientNonce(),
+                original.clientPublicKey(), original.name()));
+        int before = f.sentTo(carol.peer).size();
+        f.relay.onDatagram(carol.peer, forged);
+        assertThat(f.sentTo(carol.peer)).hasSize(before);
+        assertThat(f.counters.droppedCount(DropReason.BAD_COOKIE)).isEqualTo(1);
+        f.relay.onDatagram(carol.peer, carol.keyOffer);
+        assertThat(f.sentTo(carol.peer)).as("a genuine repeat still gets its reply").hasSize(before + 1);
+    }
+
+    // ---- 2. a forged SYN flood must not evict anyone ----------------------------------------------
+
+    @Test
+    void aSynFloodFromForgedSourcesEvictsNoEstablishedUser() throws Exception {
+        f = RelayFixture.withV2(dir, 50);
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        V2Client bob = v2("10.0.0.2", 1).join("bob");
+        for (int i = 0; i < 2_000; i++) {
+            f.relay.onDatagram(Peers.udp("198.51." + (i / 250) + "." + (i % 250 + 1), 1000 + i), ascii("SYN"));
+        }
+        assertThat(f.sessions.size()).isLessThanOrEqualTo(50);
+        assertThat(f.sessions.byName("alice")).isNotNull();
+        assertThat(f.sessions.byName("bob")).isNotNull();
+        bob.say("still here");
+        assertThat(alice.texts()).contains("bob: still here").noneMatch(t -> t.endsWith(" left"));
+        alice.say("me too");
+        assertThat(bob.read()).contains("alice: me too");
+    }
+
+    @Test
+    void aRegistryFullOfProvenUsersRefusesNewcomers() throws Exception {
+        f = RelayFixture.withV2(dir, 3);
+        classic("10.0.0.1", 1).joinRoom("a");
+        classic("10.0.0.2", 1).joinRoom("b");
+        v2("10.0.0.3", 1).join("c");
+        ClassicClient late = classic("10.0.0.4", 1);
+        late.send(ascii("SYN"));
+        assertThat(late.datagrams()).isEmpty();
+        assertThat(f.counters.droppedCount(DropReason.SERVER_FULL)).isEqualTo(1);
+        assertThat(f.sessions.members()).hasSize(3);
+    }
+
+    @Test
+    void tenUnmodifiedClientsFromOneAddressJoinWithinOneSecond() {
+        List<ClassicClient> office = new java.util.ArrayList<>();
+        for (int port = 1; port <= 10; port++) {
+            office.add(classic("203.0.113.5", port).joinRoom("user" + port));
+            f.clock.addAndGet(50_000_000L);
+        }
+        assertThat(f.sessions.members()).hasSize(10);
+        office.get(0).say("hello office");
+        assertThat(office.get(9).texts()).contains("user1: hello office");
+    }
+
+    @Test
+    void afterAFloodFromAnAddressStopsAGenuineClientThereGetsInAtOnce() {
+        for (int port = 1000; port < 1500; port++) {
+            f.relay.onDatagram(Peers.udp("203.0.113.7", port), ascii("SYN"));
+        }
+        ClassicClient genuine = classic("203.0.113.7", 9999).joinRoom("genuine");
+        assertThat(genuine.texts()).anyMatch(t -> t.startsWith("* you are genuine"));
+        assertThat(f.sessions.byName("genuine").proven()).isTrue();
+    }
+
+    @Test
+    void aHalfOpenHandshakeLivesThirtySeconds() {
+        ClassicClient stalled = classic("10.0.0.5", 1);
+        stalled.send(ascii("SYN"));
+        assertThat(f.sessions.handshake(stalled.peer)).isNotNull();
+        f.advance(java.time.Duration.ofSeconds(31));
+        f.relay.expireIdle();
+        assertThat(f.sessions.handshake(stalled.peer)).isNull();
+    }
+
+    // ---- 3. a proven classic session cannot be reset blind -------------------------------------------
+
+    @Test
+    void aForgedHandshakeFromAUsersAddressDoesNotReplaceHerSession() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        ClassicClient bob = classic("10.0.0.2", 1).joinRoom("bob");
+        // Everything an off-path attacker can send in alice's name, without ever seeing a reply:
+        alice.send(ascii("SYN"));
+        alice.send(ascii("ACK"));
+        alice.send(ClassicClient.keyDatagram());
+        alice.send(ascii("mallory"));
+        alice.say("still me");
+        assertThat(bob.texts()).contains("alice: still me").noneMatch(t -> t.contains("alice left") || t.contains("mallory"));
+        assertThat(f.sessions.handshake(alice.peer)).as("the candidate is dropped once the old key speaks").isNull();
+
+        alice.send(ClassicClient.keyDatagram()); // the no-handshake variant's reset
+        alice.say("and still me");
+        assertThat(bob.texts()).contains("alice: and still me").noneMatch(t -> t.contains("guest-"));
+    }
+
+    @Test
+    void aGenuineRestartFromTheSameAddressTakesOverOnceItsKeyIsProven() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        ClassicClient bob = classic("10.0.0.2", 1).joinRoom("bob");
+        ClassicClient restarted = classic("10.0.0.1", 1).join("alice"); // same address, new key (it reads the replies)
+        assertThat(restarted.key).isNotNull();
+        byte[] underOldKey = alice.sealed("from the old client");
+        restarted.say("I am back");
+        assertThat(bob.texts()).contains("alice: I am back").noneMatch(t -> t.equals("* alice left") || t.equals("* alice joined"));
+        restarted.send(underOldKey);
+        assertThat(bob.texts()).doesNotContain("alice: from the old client");
+    }
+
+    // ---- 4. the server's own ciphertext is never accepted back -------------------------------------
+
+    @Test
+    void aPrivateMessageReflectedBackFromTheRecipientsAddressIsRefused() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        ClassicClient bob = classic("10.0.0.2", 1).joinRoom("bob");
+        ClassicClient mallory = classic("10.0.0.66", 1).joinRoom("mallory");
+        bob.say("/msg alice the door code is 4711");
+        byte[] toAlice = alice.datagrams().get(alice.datagrams().size() - 1);
+        assertThat(alice.texts()).endsWith("bob (private): the door code is 4711");
+
+        alice.send(toAlice); // whole
+        byte[] sealed = java.util.Base64.getDecoder().decode(toAlice);
+        byte[] known = "bob (private): t".getBytes(StandardCharsets.US_ASCII);
+        byte[] wanted = "/msg mallory xxx".getBytes(StandardCharsets.US_ASCII);
+        byte[] flipped = sealed.clone();
+        for (int i = 0; i < 16; i++) {
+            flipped[i] ^= (byte) (known[i] ^ wanted[i]); // the first block now decrypts to "/msg mallory xxx"
+        }
+        alice.send(java.util.Base64.getEncoder().encode(flipped));
+        byte[] shifted = java.util.Arrays.copyOfRange(sealed, 16, sealed.length); // block 1 as the IV, and so on
+        alice.send(java.util.Base64.getEncoder().encode(shifted));
+
+        assertThat(f.counters.droppedCount(DropReason.REFLECTED)).isEqualTo(3);
+        assertThat(mallory.texts()).noneMatch(t -> t.contains("door code") || t.contains("4711"));
+        assertThat(bob.texts()).noneMatch(t -> t.contains("door code"));
+        alice.say("my own words still pass");
+        assertThat(bob.texts()).contains("alice: my own words still pass");
+    }
+
+    @Test
+    void theReflectionGuardHoldsItsWindowInBoundedMemoryWithoutRefusingGenuineMessages() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        ClassicClient bob = classic("10.0.0.2", 1).joinRoom("bob");
+        for (int i = 0; i < 3_000; i++) {
+            f.clock.addAndGet(200_000_000L); // within the flood limit
+            bob.say("line " + i + " of a long conversation, long enough to span a few blocks");
+            alice.say("reply " + i);
+        }
+        io.ciphergram.session.ClassicSession session = (io.ciphergram.session.ClassicSession) f.sessions.session(alice.peer);
+        assertThat(session.sentBlocks().footprintBytes()).isLessThanOrEqualTo(2L * 4096 * 4);
+        assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: reply "))).hasSize(3_000);
+        assertThat(f.counters.droppedCount(DropReason.REFLECTED)).isZero();
+    }
+
+    // ---- 5. addresses that have not proven themselves get no more than they sent ---------------------
+
+    @Test
+    void forgedGuestsAndHandshakesCannotTurnTheRoomIntoAnAmplifier() {
+        ClassicClient alice = classic("10.0.0.1", 1).joinRoom("alice");
+        classic("10.0.0.2", 1).joinRoom("bob");
+        String victim = "192.0.2.99";
+        for (int port = 1; port <= 345; port++) {
+            f.clock.addAndGet(60_000_000L); // under the handshake rate: every key is processed
+            classic(victim, port).joinAsGuest();
+            classic(victim, 10_000 + port).join("blind" + port);
+        }
+        for (int i = 0; i < 50; i++) {
+            f.clock.addAndGet(200_000_000L);
+            alice.say("x".repeat(3_000));
+        }
+        long received = 0;
+        long sent = 0;
+        for (int port = 1; port <= 345; port++) {
+            for (int p : new int[] {port, 10_000 + port}) {
+                ClassicClient c = classic(victim, p);
+                sent += c.datagrams().stream().mapToLong(d -> d.length + 28).sum();
+            }
+            received += ClassicClient.keyDatagram().length + 28 // the guest's key
+                    + 3 + 28 + 3 + 28 + ClassicClient.keyDatagram().length + 28 + ("blind" + port).length() + 28;
+        }
+        assertThat(sent).as("bytes towards the victim").isLessThanOrEqualTo(received + 256);
+        assertThat(alice.texts()).noneMatch(t -> t.contains("guest-") || t.contains("blind"));
+        assertThat(f.sessions.size()).as("unproven sessions per source are capped").isLessThan(100);
+    }
+
+    // ---- 7. v2 memory per peer ----------------------------------------------------------------------
+
+    @Test
+    void aV2PeerThatNeverAcknowledgesIsGivenUpAndItsMemoryReturned() throws Exception {
+        V2Client alice = v2("10.0.0.1", 1).join("alice");
+        V2Client deaf = v2("10.0.0.2", 1).join("deaf"); // never reads, never acknowledges
+        long peak = 0;
+        for (int i = 0; i < 40 && f.sessions.byName("deaf") != null; i++) {
+            f.clock.addAndGet(500_000_000L);
+            alice.say("z".repeat(60_000));
+            alice.read();
+            peak = Math.max(peak, f.sessions.v2Memory().used());
+        }
+        assertThat(f.sessions.byName("deaf")).as("given up after its queue stayed full").isNull();
+        assertThat(alice.read()).contains("* deaf left");
+        assertThat(peak).isLessThanOrEqualTo(io.ciphergram.protocol.v2.ReliableConstants.SERVER_SEND_QUEUE_BYTES
+                + 64L * io.ciphergram.protocol.v2.ReliableConstants.MAX_FRAGMENT_PAYLOAD + 200_000);
+        assertThat(f.sessions.v2Memory().used()).as("returned").isLessThan(100_000);
+    }
+
+    @Test
+    void allV2PeersTogetherHoldNoMoreThanTheBudget() throws Exception {
+        f = RelayFixture.withV2(dir, RelaySettings.defaults().with(io.ciphergram.session.SessionLimits.defaults()
+                .withFlood(0, 20).withV2MemoryBudget(100_000)));
+        V2Client alice = v2("10.0.0.1", 1).join("alice");
+        for (int i = 0; i < 8; i++) {
+            v2("10.0.1." + i, 1).join("deaf" + i); // never read, never acknowledge
+        }
+        for (int i = 0; i < 200; i++) {
+            alice.say(i + " " + "y".repeat(1_000));
+            alice.read();
+            assertThat(f.sessions.v2Memory().used()).isLessThanOrEqualTo(100_000);
+        }
+        assertThat(f.sessions.v2Memory().refusals()).as("refusals are counted").isPositive();
+        assertThat(f.counters.sendFailedCount()).isPositive();
+    }
+
+    @Test
+    void v2SessionsPerSourceAreCappedBeforeAnyRsaWork() throws Exception {
+        f = RelayFixture.withV2(dir, RelaySettings.defaults().with(
+                io.ciphergram.session.SessionLimits.defaults().withPerSource(32, 32, 3)));
+        for (int port = 1; port <= 3; port++) {
+            v2("10.0.0.9", port).join("n" + port);
+        }
+        V2Client fourth = v2("10.0.0.9", 4);
+        ClientHandshake handshake = new ClientHandshake("n4", new java.security.SecureRandom());
+        f.relay.onDatagram(fourth.peer, handshake.hello());
+        f.relay.onDatagram(fourth.peer, handshake.onRetry((V2Frame.Retry) V2Codec.decode(fourth.last())));
+        assertThat(f.counters.droppedCount(DropReason.SERVER_FULL)).isEqualTo(1);
+        assertThat(f.sentTo(fourth.peer)).hasSize(1); // the Retry only
+    }
+
+    // ---- 8. flood state belongs to the address, and a re-handshake is not a leave and a join ----------
+
+    @Test
+    void aV2ReHandshakeKeepsTheFloodBucketsAndTellsNobody() throws Exception {
+        V2Client carol = v2("10.0.0.3", 1).join("carol");
+        V2Client dave = v2("10.0.0.4", 1).join("dave");
+        long start = f.clock.get();
+        for (int i = 0; i < 120; i++) {
+            carol.say("m" + i);
+            carol.read();
+            f.clock.set(start); // all at one instant, as far as the flood buckets can tell
+        }
+        long flooded = f.counters.droppedCount(DropReason.FLOODED);
+        assertThat(flooded).as("over the stated burst").isPositive();
+        V2Client again = v2("10.0.0.3", 1).join("carol"); // the same address, a new handshake
+        again.say("right after");
+        assertThat(f.counters.droppedCount(DropReason.FLOODED)).as("still over its limit").isGreaterThan(flooded);
+        assertThat(dave.read()).noneMatch(t -> t.equals("* carol left") || t.equals("* carol joined"));
+        assertThat(again.texts).contains("* you are carol; /help lists commands");
+    }
+}
