@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.session.Counters;
+import io.ciphergram.session.MemoryBudget;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,15 @@ public class RelayMetrics implements MeterBinder {
                 .description("Messages refused with an error notice to their sender").register(registry);
         FunctionCounter.builder("ciphergram.datagrams.send.failed", counters, Counters::sendFailedCount)
                 .description("Datagrams the transport could not send").register(registry);
+        FunctionCounter.builder("ciphergram.datagrams.withheld", counters, Counters::withheldCount)
+                .description("Datagrams not sent to addresses that have not proven themselves, to keep within"
+                        + " what their source sent").register(registry);
         Gauge.builder("ciphergram.sessions", engine.sessions(), s -> s.liveCount())
                 .description("Live sessions and half-open handshakes").register(registry);
+        MemoryBudget v2Memory = engine.sessions().v2Memory();
+        Gauge.builder("ciphergram.v2.memory.used", v2Memory, MemoryBudget::used).baseUnit("bytes")
+                .description("Bytes v2 sessions hold in queues, unacknowledged fragments and reassembly").register(registry);
+        FunctionCounter.builder("ciphergram.v2.memory.refusals", v2Memory, MemoryBudget::refusals)
+                .description("Messages and fragments refused because the v2 memory budget was spent").register(registry);
     }
 }

@@ -117,7 +117,7 @@ public final class ClientCommand implements Callable<Integer> {
     private void trust(Fingerprint presented) throws IOException {
         KnownServers store = new KnownServers(knownServers != null ? knownServers : KnownServers.defaultPath());
         Optional<Fingerprint> pinned = Optional.ofNullable(fingerprint).map(Fingerprint::parse);
-        switch (store.check(server, presented, pinned)) {
+        switch (store.check(HostPort.parse(server), presented, pinned)) {
             case FIRST_USE -> err.println("new server " + server + ": trusting its key " + presented
                     + " from now on (recorded in " + store.file() + ")");
             case MATCH -> {

@@ -1,26 +1,41 @@
 package io.ciphergram.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.ciphergram.crypto.Fingerprint;
 
 /**
- * The client's trust-on-first-use record of server identities, like OpenSSH's {@code known_hosts}: a text
- * file with one {@code host:port SHA256:<base64>} line per server; blank lines and lines starting with
- * {@code #} are ignored. A line naming the server whose fingerprint does not parse still counts as a record
- * (one that matches nothing), so a damaged file fails closed instead of trusting anew. The first fingerprint
- * seen for a server is
- * appended; after that a different fingerprint is a {@link Trust#MISMATCH} and is never written over: the
- * user must edit the file, as with SSH. A fingerprint the user gives explicitly ({@code --fingerprint})
- * overrides the file.
+ * The console client's trust-on-first-use record of server identities, like OpenSSH's {@code known_hosts}:
+ * a text file with one {@code host:port SHA256:<base64>} line per server ({@link HostPort} in its canonical
+ * form; blank lines and lines starting with {@code #} are ignored). The first fingerprint seen for a server
+ * is appended; after that a different one is a {@link Trust#MISMATCH} and is never written over: the user
+ * must edit the file, as with SSH. A fingerprint the user gives explicitly ({@code --fingerprint}) overrides
+ * the file.
+ *
+ * <p>It fails closed: the directory is created {@code rwx------} and the file {@code rw-------}; reading is
+ * strict, so a line that is not a record (bad UTF-8, a malformed host or fingerprint, a second record for
+ * the same server) is an error naming the file and the line, never a silent first use; and the whole
+ * check-then-append is done under a lock (a file lock between processes, a monitor between threads), so
+ * two clients pinning the same server at once write one record.
  */
 public final class KnownServers {
 
@@ -34,10 +49,15 @@ public final class KnownServers {
         MISMATCH
     }
 
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    /** A file lock belongs to the whole process, so threads of one process also queue on a monitor per file. */
+    private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
     private final Path file;
 
     public KnownServers(Path file) {
-        this.file = file;
+        this.file = file.toAbsolutePath().normalize();
     }
 
     /** {@code ~/.ciphergram/known_servers}. */
@@ -52,106 +72,146 @@ public final class KnownServers {
     /**
      * Checks the fingerprint a server presented against the record, recording it if the server is new.
      *
-     * @param hostPort {@code host:port} as the user typed it; compared case-insensitively
+     * @param server {@code host:port} as the user typed it
+     * @throws IOException if the file cannot be read or written, or holds a line that is not a record
      */
-    public synchronized Trust check(String hostPort, Fingerprint presented) throws IOException {
-        String server = normalise(hostPort);
-        Lookup known = lookup(server);
-        if (known.isEmpty()) {
-            append(server, presented);
-            return Trust.FIRST_USE;
-        }
-        return known.fingerprints().contains(presented) ? Trust.MATCH : Trust.MISMATCH;
+    public Trust check(String server, Fingerprint presented) throws IOException {
+        return check(HostPort.parse(server), presented, Optional.empty());
+    }
+
+    public Trust check(String server, Fingerprint presented, Optional<Fingerprint> pinned) throws IOException {
+        return check(HostPort.parse(server), presented, pinned);
     }
 
     /**
-     * Checks against a fingerprint the user gave explicitly, which wins over the file: only a presented
-     * fingerprint equal to {@code pinned} is a {@link Trust#MATCH}. A matching pin is recorded if the server
-     * is new, so later runs without the pin trust it too; an existing different record is left alone.
+     * Checks against a fingerprint the user gave explicitly, if any, which wins over the file: only a
+     * presented fingerprint equal to {@code pinned} is a {@link Trust#MATCH}. A matching pin is recorded if
+     * the server is new, so later runs without the pin trust it too; a different record is left alone.
      */
-    public synchronized Trust check(String hostPort, Fingerprint presented, Optional<Fingerprint> pinned)
-            throws IOException {
-        if (pinned.isEmpty()) {
-            return check(hostPort, presented);
-        }
-        String server = normalise(hostPort);
-        if (!pinned.get().equals(presented)) {
+    public Trust check(HostPort server, Fingerprint presented, Optional<Fingerprint> pinned) throws IOException {
+        if (pinned.isPresent() && !pinned.get().equals(presented)) {
             return Trust.MISMATCH;
         }
-        if (lookup(server).isEmpty()) {
-            append(server, presented);
-        }
-        return Trust.MATCH;
-    }
-
-    /** The fingerprints recorded for a server, in file order; empty if none (for the user's warning). */
-    public synchronized List<Fingerprint> recorded(String hostPort) throws IOException {
-        return lookup(normalise(hostPort)).fingerprints();
-    }
-
-    private record Lookup(List<Fingerprint> fingerprints, boolean damaged) {
-        boolean isEmpty() {
-            return fingerprints.isEmpty() && !damaged;
-        }
-    }
-
-    private Lookup lookup(String server) throws IOException {
-        List<Fingerprint> found = new ArrayList<>();
-        boolean damaged = false;
-        if (!Files.exists(file)) {
-            return new Lookup(found, false);
-        }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
-            }
-            String[] fields = trimmed.split("\\s+");
-            if (!fields[0].toLowerCase(Locale.ROOT).equals(server)) {
-                continue;
-            }
-            try {
-                if (fields.length != 2) {
-                    throw new IllegalArgumentException("not host:port fingerprint");
+        synchronized (MONITORS.computeIfAbsent(file, f -> new Object())) {
+            createPrivateDirectory();
+            try (FileChannel channel = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), ownerOnly(OWNER_ONLY_FILE)); FileLock lock = channel.lock()) {
+                tighten();
+                byte[] content = readAll(channel);
+                Fingerprint known = parse(content).get(server);
+                if (known == null) {
+                    append(channel, content, server + " " + presented + "\n");
+                    return pinned.isPresent() ? Trust.MATCH : Trust.FIRST_USE;
                 }
-                found.add(Fingerprint.parse(fields[1]));
-            } catch (IllegalArgumentException e) {
-                damaged = true; // left for the user to see and fix; never rewritten
+                return pinned.isPresent() || known.equals(presented) ? Trust.MATCH : Trust.MISMATCH;
             }
         }
-        return new Lookup(found, damaged);
     }
 
-    private void append(String server, Fingerprint fingerprint) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
+    /** The fingerprint recorded for a server, if any (for the user's warning). */
+    public List<Fingerprint> recorded(String server) throws IOException {
+        HostPort key = HostPort.parse(server);
+        synchronized (MONITORS.computeIfAbsent(file, f -> new Object())) {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                    FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
+                Fingerprint known = parse(readAll(channel)).get(key);
+                return known == null ? List.of() : List.of(known);
+            }
+        }
+    }
+
+    /** Every record, strictly: any line that is not a blank, a comment or one record is an error. */
+    private Map<HostPort, Fingerprint> parse(byte[] content) throws IOException {
+        Map<HostPort, Fingerprint> records = new LinkedHashMap<>();
+        Map<HostPort, Integer> lineOf = new LinkedHashMap<>();
+        int start = 0;
+        for (int number = 1; start < content.length; number++) {
+            int end = start;
+            while (end < content.length && content[end] != '\n') {
+                end++;
+            }
+            String line = decode(content, start, end, number).strip();
+            start = end + 1;
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("[ \t]+");
+            if (fields.length != 2) {
+                throw damaged(number, "a record is HOST:PORT and a fingerprint, separated by a space");
+            }
+            HostPort server;
+            Fingerprint fingerprint;
+            try {
+                server = HostPort.parse(fields[0]);
+                fingerprint = Fingerprint.parse(fields[1]);
+            } catch (IllegalArgumentException e) {
+                throw damaged(number, e.getMessage());
+            }
+            Integer earlier = lineOf.putIfAbsent(server, number);
+            if (earlier != null) {
+                throw damaged(number, "a second record for " + server + " (the first is on line " + earlier + ")");
+            }
+            records.put(server, fingerprint);
+        }
+        return records;
+    }
+
+    private String decode(byte[] content, int start, int end, int number) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content, start, end - start)).toString();
+        } catch (CharacterCodingException e) {
+            throw damaged(number, "not UTF-8 text");
+        }
+    }
+
+    private IOException damaged(int line, String problem) {
+        return new IOException("the known servers file " + file + " is damaged at line " + line + ": " + problem
+                + ". Fix or remove that line; until then no server is trusted.");
+    }
+
+    private void append(FileChannel channel, byte[] content, String record) throws IOException {
+        // A hand-edited file may lack its final newline: do not glue our record onto the user's last line.
+        String text = content.length > 0 && content[content.length - 1] != '\n' ? "\n" + record : record;
+        channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), channel.size());
+        channel.force(true);
+    }
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, channel.size()));
+        channel.read(buffer, 0);
+        return buffer.array();
+    }
+
+    private void createPrivateDirectory() throws IOException {
+        Path parent = file.getParent();
         if (!Files.isDirectory(parent)) {
-            Files.createDirectories(parent);
-        }
-        String line = server + " " + fingerprint + "\n";
-        if (endsWithoutNewline()) {
-            line = "\n" + line; // a hand-edited file; do not glue our line onto the user's last one
-        }
-        // One write per line with O_APPEND, so two clients pinning at once do not interleave bytes.
-        Files.writeString(file, line, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    }
-
-    private boolean endsWithoutNewline() throws IOException {
-        if (!Files.exists(file) || Files.size(file) == 0) {
-            return false;
-        }
-        try (var channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
-            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
-            channel.position(channel.size() - 1).read(last);
-            return last.get(0) != '\n';
+            Files.createDirectories(parent, ownerOnly(OWNER_ONLY_DIR));
         }
     }
 
-    private static String normalise(String hostPort) {
-        String server = hostPort.strip().toLowerCase(Locale.ROOT);
-        if (server.isEmpty() || server.chars().anyMatch(Character::isWhitespace) || server.startsWith("#")) {
-            throw new IllegalArgumentException("not a host:port: " + hostPort);
+    /** A file someone created with looser permissions is made private before it is written. */
+    private void tighten() throws IOException {
+        if (posix()) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
         }
-        return server;
+    }
+
+    private boolean posix() {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private FileAttribute<?>[] ownerOnly(Set<PosixFilePermission> permissions) {
+        // On a file system without POSIX permissions (Windows) the file inherits the directory's ACL.
+        return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
+    }
+
+    @Override
+    public String toString() {
+        return "KnownServers[" + file + "]";
     }
 }

@@ -73,31 +73,43 @@ public final class V2Connection implements ChatConnection {
         }
     }
 
-    /** Hello until a Retry, then KeyOffer until a KeyReply; each lost datagram is simply sent again. */
+    /**
+     * Hello until a Retry, then KeyOffer until a KeyReply; each lost datagram is simply sent again. A reply
+     * that is not the answer (a stray or forged datagram, a KeyReply that does not verify) is ignored and
+     * the client keeps waiting: one injected datagram must not end a handshake the server would complete.
+     */
     private static ClientHandshake.Established handshake(DatagramLink link, ClientHandshake handshake,
             Duration timeout) throws IOException {
-        int waitMillis = (int) Math.max(1, timeout.toMillis() / HANDSHAKE_ATTEMPTS);
+        long waitNanos = Math.max(1, timeout.toNanos() / HANDSHAKE_ATTEMPTS);
         byte[] pending = handshake.hello();
         for (int attempt = 0; attempt < HANDSHAKE_ATTEMPTS * 2; attempt++) {
             link.send(pending);
-            byte[] answer = link.receive(waitMillis);
-            if (answer == null) {
-                continue; // lost either way (or nobody listening yet): send the same datagram again
-            }
-            try {
-                V2Frame frame = V2Codec.decode(answer);
-                if (frame instanceof V2Frame.Retry retry && !handshake.offered()) {
-                    pending = handshake.onRetry(retry);
-                } else if (frame instanceof V2Frame.KeyReply reply && handshake.offered()) {
-                    return handshake.onKeyReply(reply);
+            long deadline = System.nanoTime() + waitNanos;
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                byte[] answer = link.receive((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                if (answer == null) {
+                    break; // lost either way (or nobody listening yet): send the same datagram again
                 }
-            } catch (FrameException e) {
-                // not a handshake answer (e.g. a classic server): keep waiting until the attempts run out
-            } catch (ClientHandshake.HandshakeException e) {
-                throw new IOException(e.getMessage());
+                try {
+                    V2Frame frame = V2Codec.decode(answer);
+                    if (frame instanceof V2Frame.Retry retry && !handshake.offered()) {
+                        pending = handshake.onRetry(retry);
+                        break;
+                    } else if (frame instanceof V2Frame.KeyReply reply && handshake.offered()) {
+                        return handshake.onKeyReply(reply);
+                    }
+                } catch (FrameException | ClientHandshake.HandshakeException e) {
+                    // not the answer (a classic server, or a reply that does not verify): keep waiting
+                }
             }
         }
         throw new IOException("no v2 handshake answer from the server (is it a Ciphergram server? try --classic)");
+    }
+
+    /** This client's own address, as the server sees it on loopback. */
+    public InetSocketAddress localAddress() {
+        return link.localAddress();
     }
 
     public Fingerprint fingerprint() {

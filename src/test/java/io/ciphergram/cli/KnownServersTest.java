@@ -109,13 +109,94 @@ class KnownServersTest {
     }
 
     @Test
-    void aDamagedLineForTheServerFailsClosedInsteadOfTrustingAnew() throws IOException {
+    void aDamagedLineIsAnErrorNamingTheFileAndLineNeverAFirstUse() throws IOException {
         Files.createDirectories(file().getParent());
-        Files.writeString(file(), "chat.example:7000 SHA256:garbage\n");
+        Files.writeString(file(), "# ok\nchat.example:7000 SHA256:garbage\n");
         KnownServers known = new KnownServers(file());
 
-        assertThat(known.check("chat.example:7000", GENUINE)).isEqualTo(Trust.MISMATCH);
-        assertThat(Files.readString(file())).isEqualTo("chat.example:7000 SHA256:garbage\n");
+        assertThatThrownBy(() -> known.check("chat.example:7000", GENUINE)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file().toString()).hasMessageContaining("line 2");
+        assertThatThrownBy(() -> known.check("other.example:1", GENUINE)).isInstanceOf(IOException.class);
+        assertThat(Files.readString(file())).isEqualTo("# ok\nchat.example:7000 SHA256:garbage\n");
+    }
+
+    @Test
+    void aRecordWhoseHostStartsWithNulIsAnErrorNotAFirstUse() throws IOException {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "\u0000chat.example:7000 " + GENUINE + "\n");
+
+        assertThatThrownBy(() -> new KnownServers(file()).check("chat.example:7000", IMPOSTOR))
+                .isInstanceOf(IOException.class).hasMessageContaining("line 1");
+    }
+
+    @Test
+    void anInvalidByteIsAnErrorNamingItsLine() throws IOException {
+        Files.createDirectories(file().getParent());
+        byte[] content = ("a.example:1 " + GENUINE + "\nb.example:2 " + GENUINE + "\n# caf\u00e9\n").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        content[content.length - 3] = (byte) 0xFF;
+        Files.write(file(), content);
+
+        assertThatThrownBy(() -> new KnownServers(file()).check("a.example:1", GENUINE)).isInstanceOf(IOException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("UTF-8");
+    }
+
+    @Test
+    void twoRecordsForOneServerAreAnError() throws IOException {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "chat.example:7000 " + GENUINE + "\nCHAT.example:7000 " + IMPOSTOR + "\n");
+
+        assertThatThrownBy(() -> new KnownServers(file()).check("chat.example:7000", IMPOSTOR))
+                .isInstanceOf(IOException.class).hasMessageContaining("line 2").hasMessageContaining("line 1");
+    }
+
+    @Test
+    void serversAreKeyedByACanonicalHostAndPort() throws IOException {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "Chat.Example:07000 " + GENUINE + "\n");
+        KnownServers known = new KnownServers(file());
+
+        assertThat(known.check("chat.example:7000", GENUINE)).isEqualTo(Trust.MATCH);
+        assertThat(known.check("chat.example:7000", IMPOSTOR)).isEqualTo(Trust.MISMATCH);
+        assertThat(known.check("[2001:DB8::1]:7000", GENUINE)).isEqualTo(Trust.FIRST_USE);
+        assertThat(Files.readAllLines(file())).endsWith("[2001:db8::1]:7000 " + GENUINE);
+    }
+
+    @Test
+    void theStoreIsReadableByItsOwnerOnly() throws IOException {
+        new KnownServers(file()).check("chat.example:7000", GENUINE);
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void clientsPinningTheSameServersAtOnceWriteOneRecordEach() throws Exception {
+        int clients = 16;
+        int servers = 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(clients);
+        java.util.List<java.util.concurrent.Future<java.util.List<Trust>>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            results.add(pool.submit(() -> {
+                java.util.List<Trust> trusts = new java.util.ArrayList<>();
+                for (int s = 0; s < servers; s++) {
+                    start.await();
+                    trusts.add(new KnownServers(file()).check("race.example:" + (s + 1), GENUINE));
+                }
+                return trusts;
+            }));
+        }
+        java.util.List<Trust> trusts = new java.util.ArrayList<>();
+        for (var r : results) {
+            trusts.addAll(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(trusts.stream().filter(t -> t == Trust.FIRST_USE)).hasSize(servers);
+        assertThat(trusts).doesNotContain(Trust.MISMATCH);
+        assertThat(Files.readAllLines(file())).hasSize(servers).doesNotHaveDuplicates();
     }
 
     @Test
@@ -125,6 +206,7 @@ class KnownServersTest {
         assertThatThrownBy(() -> known.check("evil.example:1 SHA256:x", GENUINE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> known.check("", GENUINE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> known.check("\u0000evil:1", GENUINE)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -172,6 +172,52 @@ class V2JourneyTest {
         }
     }
 
+    @Test
+    void aForgedKeyReplyIsIgnoredAndTheGenuineOneStillCompletesTheHandshake() throws Exception {
+        try (java.net.DatagramSocket proxy = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            java.net.InetSocketAddress server = new java.net.InetSocketAddress("127.0.0.1", udp.port());
+            Thread relay = new Thread(() -> interpose(proxy, server), "forging-proxy");
+            relay.setDaemon(true);
+            relay.start();
+            try (V2Peer alice = V2Peer.join(new java.net.InetSocketAddress("127.0.0.1", proxy.getLocalPort()), "v7alice",
+                    known())) {
+                alice.awaitLine("* you are v7alice; /help lists commands");
+            }
+        }
+    }
+
+    /**
+     * Forwards datagrams both ways; before the server's KeyReply it sends the client a forged one (its
+     * signature altered), as anyone who can send the client datagrams could.
+     */
+    private static void interpose(java.net.DatagramSocket proxy, java.net.InetSocketAddress server) {
+        java.net.SocketAddress client = null;
+        byte[] buffer = new byte[2048];
+        try {
+            while (!proxy.isClosed()) {
+                java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                proxy.receive(packet);
+                byte[] data = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                if (packet.getSocketAddress().equals(server)) {
+                    if (client == null) {
+                        continue;
+                    }
+                    if (data.length > 3 && data[2] == io.ciphergram.protocol.v2.V2Codec.KEY_REPLY) {
+                        byte[] forged = data.clone();
+                        forged[forged.length - 1] ^= 1;
+                        proxy.send(new java.net.DatagramPacket(forged, forged.length, client));
+                    }
+                    proxy.send(new java.net.DatagramPacket(data, data.length, client));
+                } else {
+                    client = packet.getSocketAddress();
+                    proxy.send(new java.net.DatagramPacket(data, data.length, server));
+                }
+            }
+        } catch (java.io.IOException e) {
+            // closed at the end of the test
+        }
+    }
+
     record Result(int exit, String err) {
     }
 

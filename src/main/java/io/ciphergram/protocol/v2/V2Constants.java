@@ -41,7 +41,7 @@ public final class V2Constants {
     public static final int AEAD_TAG_LENGTH = SequencedAead.TAG_LENGTH;
 
     /**
-     * Start a new handshake after this many records in one direction. TLS 1.3 allows 2^24.5 full-size
+     * Move to the next key generation after this many records in one direction. TLS 1.3 allows 2^24.5 full-size
      * records per AES-GCM key (RFC 8446 section 5.5); rekeying at 2^24 leaves room for the rekey itself.
      */
     public static final long REKEY_AFTER_MESSAGES = 1L << 24;
@@ -49,7 +49,7 @@ public final class V2Constants {
     /** Refuse to seal or open past this sequence number: 2^24 + 2^22 ({@link SequencedAead} says why). */
     public static final long REJECT_AFTER_MESSAGES = SequencedAead.REJECT_AFTER_MESSAGES;
 
-    /** Start a new handshake after one hour on the same keys, however few records were sent. */
+    /** Move to the next key generation after one hour on the same keys, however few records were sent. */
     public static final long REKEY_AFTER_NANOS = 3_600L * NANOS_PER_SECOND;
 
     // ---- Anti-replay (RFC 6479) ---------------------------------------------------------------------
