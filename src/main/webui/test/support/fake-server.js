@@ -1,7 +1,7 @@
 // A small v2 server for loop tests, built from the same modules with role 'server': the cookie
 // handshake (Retry, then a signed KeyReply with a secret wrapped to the client's key), then one
-// SecureChannel. It welcomes the client as the relay does and answers each message through `onText`
-// (by default it echoes it). It keeps everything it received, for the tests to inspect.
+// SecureChannel. It welcomes the client as the relay does (`welcome(name)` gives the line) and answers
+// each message through `onText(text)` (by default it echoes it). It keeps everything it received, for the tests to inspect.
 
 import { fromUtf8, utf8 } from '../../src/protocol/bytes.js';
 import { SecureChannel } from '../../src/protocol/channel.js';
@@ -24,12 +24,13 @@ export class FakeServer {
   channel = null;
   closedByClient = false;
 
-  constructor({ link, clock, identity, limits = LIMITS, onText }) {
+  constructor({ link, clock, identity, limits = LIMITS, onText, welcome = (name) => `* you are ${name}; /help lists commands` }) {
     this.link = link;
     this.clock = clock;
     this.identity = identity;
     this.limits = limits;
     this.onText = onText ?? ((text) => this.send(`echo: ${text}`));
+    this.welcome = welcome;
     this.cookie = globalThis.crypto.getRandomValues(new Uint8Array(16));
     link.onDatagram((datagram) => this.#run(() => this.#receive(datagram)));
   }
@@ -117,7 +118,7 @@ export class FakeServer {
     });
     this.reply = reply;
     this.link.send(reply);
-    this.send(`* you are ${offer.name}; /help lists commands`);
+    this.send(this.welcome(offer.name));
   }
 
   async #record(frame) {
