@@ -57,8 +57,8 @@ export class ChatController {
 
   #requestedName = null;
   #client = null;
-  /** idle, connecting, joined, disconnected or error (the status element's data-state). */
-  #state = 'idle';
+  /** connecting, joined, disconnected or error: what the status element's data-state shows. */
+  #state = 'disconnected';
   #fingerprint = null;
   #joinedText = '';
   #quitting = false;
