@@ -10,51 +10,12 @@
 // identity in /tmp/webui-it/) and the console client (target/ciphergram-cli.jar), and stops both before
 // it exits. Not part of `npm test`: it needs Java and the built jars.
 
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 import { ChatClient } from '../src/protocol/client.js';
+import { check, freshDirectory, run, startConsoleClient, startServer, waitFor } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const WORK = '/tmp/webui-it';
-const OVERALL_TIMEOUT_MS = 180_000;
-const WAIT_MS = 30_000;
-
-const results = [];
-const children = [];
-
-function check(name, ok, detail = '') {
-  results.push(ok);
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-
-/** Resolves once `predicate()` is truthy, polling; rejects with `what` after WAIT_MS. */
-async function waitFor(what, predicate) {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = predicate();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function start(command, args) {
-  const child = spawn(command, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines = { out: [], err: [] };
-  createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (l) => lines.out.push(l));
-  createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (l) => lines.err.push(l));
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, lines };
-}
 
 /** A ChatClient link over a UDP socket connected to the server: one datagram each way per frame. */
 async function udpLink(port) {
@@ -63,7 +24,6 @@ async function udpLink(port) {
   // to the protocol's retries and timeouts (as the Java client's DatagramLink treats it).
   socket.on('error', () => {});
   await new Promise((resolve, reject) => socket.connect(port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
-  const closers = [];
   let closed = false;
   return {
     send(datagram) {
@@ -73,9 +33,6 @@ async function udpLink(port) {
     },
     onDatagram(callback) {
       socket.on('message', (message) => callback(new Uint8Array(message)));
-    },
-    onClose(callback) {
-      closers.push(callback);
     },
     close() {
       if (!closed) {
@@ -91,16 +48,8 @@ function shortText(text) {
 }
 
 async function main() {
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-
-  const server = start('java', ['-Dciphergram.udp.port=0', '-Dciphergram.udp.host=127.0.0.1', '-Dquarkus.http.port=0',
-    `-Dciphergram.identity.path=${WORK}/id.pem`, '-jar', 'target/quarkus-app/quarkus-run.jar']);
-  const serverLog = () => [...server.lines.out, ...server.lines.err];
-  const listening = await waitFor('the server to listen', () => serverLog()
-    .map((l) => /Ciphergram UDP listening on 127\.0\.0\.1:(\d+)/.exec(l)).find(Boolean));
-  const port = Number(listening[1]);
-  const serverFingerprint = serverLog().map((l) => /server identity (SHA256:\S+)/.exec(l)).find(Boolean)?.[1];
+  freshDirectory(WORK);
+  const { port, fingerprint: serverFingerprint } = await startServer(`${WORK}/id.pem`);
   console.log(`server up on UDP 127.0.0.1:${port}, identity ${serverFingerprint}`);
 
   // alice: this package's client
@@ -121,9 +70,8 @@ async function main() {
   check('alice is welcomed', true, '* you are alice; /help lists commands');
 
   // bob: the Java console client
-  const bob = start('java', ['-jar', 'target/ciphergram-cli.jar', 'client', '--server', `127.0.0.1:${port}`,
-    '--name', 'bob', '--known-servers', `${WORK}/known`]);
-  const bobSays = (line) => bob.child.stdin.write(`${line}\n`);
+  const bob = startConsoleClient(port, 'bob', `${WORK}/known`);
+  const bobSays = bob.say;
   await waitFor('bob to join', () => alice.includes('* bob joined'));
   check('alice sees bob join', true);
   const bobPinned = await waitFor('bob to pin the server', () => bob.lines.err
@@ -200,28 +148,4 @@ async function main() {
   check('the Java client exits 0 (everything it sent was acknowledged)', bobExit.code === 0, `exit ${bobExit.code}`);
 }
 
-const timeout = setTimeout(() => {
-  console.log('FAIL the interop run did not finish in time');
-  results.push(false);
-  finish();
-}, OVERALL_TIMEOUT_MS);
-
-async function finish() {
-  clearTimeout(timeout);
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-      }
-    }
-  }
-  const passed = results.filter(Boolean).length;
-  console.log(`${passed} passed, ${results.length - passed} failed`);
-  process.exit(passed === results.length && results.length > 0 ? 0 : 1);
-}
-
-main().catch((e) => {
-  check('the interop run', false, e.message);
-}).finally(finish);
+run(main);

@@ -61,7 +61,7 @@ function harness({ limits = LIMITS, welcome, pinned = null, unreachable = 0 } = 
       status: (s) => view.statuses.push(s),
       message: (m) => view.messages.push(m),
       roster: (names, self) => view.rosters.push({ names, self }),
-      fingerprint: (fp) => view.fingerprints.push(fp),
+      fingerprint: (fp, pinned) => view.fingerprints.push({ fp, pinned }),
       joined: (name) => view.joined.push(name),
       left: () => view.left++,
     },
@@ -84,7 +84,7 @@ describe('ChatController', () => {
     assert.deepEqual(h.view.joined, ['alice']);
     assert.equal(h.controller.name, 'alice');
     assert.equal(h.controller.fingerprint, identityFingerprint);
-    assert.deepEqual(h.view.fingerprints, [identityFingerprint]);
+    assert.deepEqual(h.view.fingerprints, [{ fp: identityFingerprint, pinned: true }]);
     assert.equal(h.storage.get(PIN_KEY), identityFingerprint);
     assert.deepEqual(h.connections[0].server.texts, ['/who']);
     assert.deepEqual(h.view.rosters.at(-1), { names: ['alice', 'bob'], self: 'alice' });
@@ -132,6 +132,7 @@ describe('ChatController', () => {
     assert.equal(h.connections.length, 1, 'no reconnect');
     assert.deepEqual(h.connections[0].server.texts, [], 'not even /who');
     assert.equal(h.connections[0].server.closedByClient, true);
+    assert.deepEqual(h.view.fingerprints, [{ fp: identityFingerprint, pinned: false }]);
     assert.equal(h.storage.get(PIN_KEY), 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'the pin is kept');
     assert.equal(h.controller.send('hi'), false);
   });

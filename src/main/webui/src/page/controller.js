@@ -71,7 +71,8 @@ export class ChatController {
    * @param openLink async () => link: opens the transport (the WebSocket) and resolves once it is open
    * @param storage localStorage, for the pinned fingerprint
    * @param origin location.origin: fingerprints are pinned per origin
-   * @param view `{ status({ state, text }), message(entry), roster(names, self), fingerprint(fp), joined(name), left() }`
+   * @param view `{ status({ state, text }), message(entry), roster(names, self), fingerprint(fp, pinned), joined(name),
+   *   left() }`; `pinned` is false for a fingerprint that differs from the pinned one
    * @param Client the session class, ChatClient (tests pass one they can watch)
    */
   constructor({ openLink, storage, origin, view, clock = realClock, crypto = globalThis.crypto, Client = ChatClient }) {
@@ -174,7 +175,7 @@ export class ChatController {
     } catch {
       return; // onClose says why
     }
-    this.#view.fingerprint(this.#fingerprint);
+    this.#view.fingerprint(this.#fingerprint, true);
     client.sendText('/who'); // fills the online list; the relay answers in order after the welcome
   }
 
@@ -211,7 +212,7 @@ export class ChatController {
     }
     this.#client = null;
     if (error.code === 'untrusted' && this.#keyChanged) {
-      this.#view.fingerprint(this.#fingerprint);
+      this.#view.fingerprint(this.#fingerprint, false);
       this.#status('error', 'Not joined: the server\'s identity key has CHANGED since this browser first '
         + `connected (it was ${this.#pins.pinned}, it is now ${this.#fingerprint}). Someone may be impersonating `
         + 'the server. If its key really changed, the pinned key must be removed from this site\'s stored data.');

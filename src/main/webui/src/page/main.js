@@ -9,6 +9,7 @@ const MAX_SHOWN = 1000;
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const joinForm = document.getElementById('join-form');
 const nameInput = byTestId('username-input');
+const joinButton = byTestId('join-button');
 const chat = document.getElementById('chat');
 const sendForm = document.getElementById('send-form');
 const messageInput = byTestId('message-input');
@@ -17,10 +18,9 @@ const onlineList = byTestId('online-list');
 const onlineCount = document.getElementById('online-count');
 const statusLine = byTestId('status');
 const fingerprintText = byTestId('server-fingerprint');
+const fingerprintHint = document.getElementById('fingerprint-hint');
 
 const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
-
-let focusMessageOnJoin = false;
 
 const controller = new ChatController({
   openLink: () => openWebSocketLink(url),
@@ -33,17 +33,23 @@ const controller = new ChatController({
     },
     message: showMessage,
     roster: showRoster,
-    fingerprint(fingerprint) {
+    fingerprint(fingerprint, pinned) {
       fingerprintText.textContent = fingerprint;
+      fingerprintHint.textContent = pinned
+        ? '(pinned in this browser the first time it connected; compare it with the one the server logs at startup)'
+        : '(presented now; it is NOT the one pinned in this browser, so the page did not join)';
     },
     joined() {
-      if (focusMessageOnJoin) {
-        focusMessageOnJoin = false;
+      // the first join (or one after leaving) opens the chat; a rejoin after a drop leaves the focus alone
+      if (!joinForm.hidden) {
+        joinForm.hidden = true;
+        chat.hidden = false;
         messageInput.focus();
       }
     },
     left() {
       joinForm.hidden = false;
+      joinButton.disabled = false;
       nameInput.focus();
     },
   },
@@ -69,10 +75,7 @@ joinForm.addEventListener('submit', (event) => {
     nameInput.focus();
     return;
   }
-  joinForm.hidden = true;
-  chat.hidden = false;
-  focusMessageOnJoin = true;
-  messageInput.focus();
+  joinButton.disabled = true; // until joined, or told why not
   controller.join(name);
 });
 
