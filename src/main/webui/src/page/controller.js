@@ -8,8 +8,8 @@ import { FingerprintPins } from './pins.js';
 import { Roster } from './roster.js';
 
 /** Reconnect delays: 0.5 s doubling to 10 s, back to 0.5 s once joined again. */
-export const FIRST_RETRY_MS = 500;
-export const MAX_RETRY_MS = 10_000;
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
 
 /** The relay splits a command at whitespace into at most three parts and ignores the command's case. */
 const MSG = /^\/msg\s+(\S+)\s+([\s\S]+)$/i;

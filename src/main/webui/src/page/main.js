@@ -100,8 +100,14 @@ onlineList.addEventListener('click', (event) => {
   }
 });
 
-// Leaving the page ends the session with a Close, so the relay frees the name at once.
+// Leaving the page ends the session with a Close, so the relay frees the name at once; a page the
+// browser brings back from its back-forward cache starts afresh rather than show a closed session.
 window.addEventListener('pagehide', () => controller.leave());
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) {
+    location.reload();
+  }
+});
 
 function showMessage({ kind, sender, text }) {
   const atBottom = messageList.scrollHeight - messageList.scrollTop - messageList.clientHeight < 40;

@@ -64,7 +64,7 @@ export class ChatClient {
   #timer = null;
   #trust = null;
   #connected = null;
-  #handshakeStart = 0;
+  #handshakeStart = null;
   #handshake = null;
   #pending = null;
   #pendingSends = 0;
@@ -184,9 +184,7 @@ export class ChatClient {
     if (this.#state !== 'handshaking') {
       return;
     }
-    if (this.#handshakeStart === 0) {
-      this.#handshakeStart = this.#clock.now();
-    }
+    this.#handshakeStart ??= this.#clock.now(); // the timeout covers every restart
     this.#handshake = await ClientHandshake.create(this.#name, this.#crypto);
     this.#sendPending(this.#handshake.hello());
   }

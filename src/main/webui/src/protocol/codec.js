@@ -8,13 +8,13 @@ import {
   NONCE_LENGTH, PADDED_LENGTH, SESSION_ID_LENGTH, AEAD_TAG_LENGTH,
 } from './constants.js';
 
-export const MAGIC = 0xff;
-export const VERSION = 0x02;
-export const HELLO = 0x01;
-export const RETRY = 0x02;
-export const KEY_OFFER = 0x03;
-export const KEY_REPLY = 0x04;
-export const DATA = 0x05;
+const MAGIC = 0xff;
+const VERSION = 0x02;
+const HELLO = 0x01;
+const RETRY = 0x02;
+const KEY_OFFER = 0x03;
+const KEY_REPLY = 0x04;
+const DATA = 0x05;
 
 /** A datagram that is dropped; `reason` is the drop reason the document names (e.g. `malformed_frame`). */
 export class FrameError extends Error {
@@ -175,7 +175,10 @@ function fits(value, max) {
   return value;
 }
 
-/** The 20 bytes before a Data frame's ciphertext: the AEAD's associated data ("Record protection"). */
+/**
+ * The 20 bytes before a Data frame's ciphertext, FF 02 05 ‖ session_id ‖ key_phase ‖ sequence: the AEAD's
+ * associated data ("Record protection").
+ */
 export function dataHeader(sessionId, keyPhase, sequence) {
   return concat(Uint8Array.of(MAGIC, VERSION, DATA), exactly(sessionId, SESSION_ID_LENGTH),
     Uint8Array.of(keyPhase & 0xff), u64(sequence));

@@ -10,8 +10,6 @@ export const PADDED_LENGTH = MAX_DATAGRAM;
 export const NONCE_LENGTH = 32;
 export const COOKIE_LENGTH = 16;
 export const SESSION_ID_LENGTH = 8;
-/** FF 02 05, session_id, key_phase, sequence: the Data frame header, authenticated as associated data. */
-export const DATA_HEADER_LENGTH = 3 + SESSION_ID_LENGTH + 1 + 8;
 export const MAX_NAME_BYTES = 128;
 /** Bound on key, wrapped-secret and signature lengths: fits RSA-4096 SubjectPublicKeyInfo and OAEP output. */
 export const MAX_KEY_BYTES = 600;

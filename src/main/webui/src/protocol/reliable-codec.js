@@ -7,8 +7,8 @@ import {
   DATA_FRAME_HEADER, MAX_ACK_RANGES, MAX_FRAGMENTS, MAX_FRAGMENT_PAYLOAD, MAX_RELIABLE_FRAME, MAX_SEQUENCE,
 } from './constants.js';
 
-export const TYPE_DATA = 0x01;
-export const TYPE_ACK = 0x02;
+const TYPE_DATA = 0x01;
+const TYPE_ACK = 0x02;
 export const PING = 0x10;
 export const CLOSE = 0x11;
 const ACK_HEADER = 6;
