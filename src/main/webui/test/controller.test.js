@@ -162,6 +162,15 @@ describe('ChatController', () => {
     assert.equal(h.status().state, 'joined');
   });
 
+  it('says why a browser that cannot take part cannot join, and does not try', async () => {
+    const h = harness();
+    h.controller.cannotJoin('This browser cannot check the server\'s Ed25519 signature.');
+    h.controller.join('alice');
+    await h.clock.advance(10_000);
+    assert.deepEqual(h.status(), { state: 'error', text: 'This browser cannot check the server\'s Ed25519 signature.' });
+    assert.equal(h.connections.length, 0);
+  });
+
   it('after /quit shows that it left and does not reconnect', async () => {
     const h = await joined();
     h.controller.send('/quit');

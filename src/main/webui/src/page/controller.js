@@ -66,6 +66,8 @@ export class ChatController {
   #everJoined = false;
   #retryDelay = FIRST_RETRY_MS;
   #retryTimer = null;
+  /** Why this browser cannot join at all, or null. */
+  #unavailable = null;
 
   /**
    * @param openLink async () => link: opens the transport (the WebSocket) and resolves once it is open
@@ -99,13 +101,19 @@ export class ChatController {
 
   /** Joins under `name`, and rejoins under the same name after every drop until /quit. */
   join(name) {
-    if (this.#state === 'connecting' || this.#state === 'joined') {
+    if (this.#state === 'connecting' || this.#state === 'joined' || this.#unavailable !== null) {
       return;
     }
     this.#requestedName = name;
     this.#quitting = false;
     this.#retryDelay = FIRST_RETRY_MS;
     this.#connect();
+  }
+
+  /** This browser cannot take part (see support.js): says why, as an error, and joins nothing. */
+  cannotJoin(reason) {
+    this.#unavailable = reason;
+    this.#status('error', reason);
   }
 
   /**

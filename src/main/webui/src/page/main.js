@@ -1,6 +1,7 @@
 // The page: binds the ChatController to the DOM. Every text goes in with textContent, never as HTML.
 
 import { ChatController } from './controller.js';
+import { missingCrypto } from './support.js';
 import { openWebSocketLink } from './websocket-link.js';
 
 /** Messages kept on screen; older ones are dropped so a long session does not grow without bound. */
@@ -99,6 +100,12 @@ onlineList.addEventListener('click', (event) => {
     messageInput.setSelectionRange(messageInput.value.length, messageInput.value.length);
   }
 });
+
+const missing = await missingCrypto();
+if (missing !== null) {
+  controller.cannotJoin(missing);
+  joinButton.disabled = true;
+}
 
 // Leaving the page ends the session with a Close, so the relay frees the name at once; a page the
 // browser brings back from its back-forward cache starts afresh rather than show a closed session.
