@@ -3,9 +3,8 @@
 // messages, keepalive, idle and give-up failures, Close in both directions.
 
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { fromUtf8 } from '../src/protocol/bytes.js';
 import { ChatClient, ChatError } from '../src/protocol/client.js';
 import { decode, encode } from '../src/protocol/codec.js';
 import { fingerprint } from '../src/protocol/identity.js';
@@ -311,6 +310,6 @@ describe('ChatClient session', () => {
     s.server.send('after');
     await s.clock.advance(100);
     assert.deepEqual(s.received.slice(1), ['after']);
-    assert.equal(fromUtf8(new TextEncoder().encode('after')), 'after');
+    assert.equal(s.client.state, 'open');
   });
 });
