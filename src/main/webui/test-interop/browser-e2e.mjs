@@ -1,7 +1,7 @@
 // The page in headless Chromium against the REAL Java server, through ws-udp-gateway.mjs standing in
 // for the WebSocket gateway (one binary frame per datagram), beside the Java console client: joining
 // by keyboard, messages both ways, the online list, /msg by clicking a name, reconnecting after the
-// connection drops, /quit, and refusing a server whose identity key changed. Drives the browser with
+// connection drops, 64 KiB messages both ways, /quit, and refusing a server whose identity key changed. Drives the browser with
 // plain WebDriver calls to chromedriver, through the same data-testid hooks Selenium tests use.
 //
 // Run from src/main/webui, with chromium and chromedriver installed and the server built:
@@ -168,6 +168,16 @@ async function main() {
   await driver.type('message-input', `${big}${ENTER}`);
   await waitFor('the 3000-byte message', () => bob.lines.out.includes(`carol: ${big}`));
   check('a 3000-byte message goes through the page whole', true);
+
+  const longest = 'q'.repeat(65_536 - 'carol: '.length); // the relayed line is exactly 64 KiB
+  await driver.script('document.querySelector(\'[data-testid="message-input"]\').value = arguments[0]', longest);
+  await driver.command('POST', `/element/${await driver.find('send-button')}/click`, {});
+  await waitFor('the 64 KiB message', () => bob.lines.out.includes(`carol: ${longest}`));
+  check('a 64 KiB message goes from the page to the Java client whole', true);
+  const fromBob = 'w'.repeat(65_536 - 'bob: '.length);
+  bob.say(fromBob);
+  await waitFor('bob\'s 64 KiB message on the page', async () => (await messages()).includes(`bob: ${fromBob}`));
+  check('a 64 KiB message from the Java client shows on the page whole', true);
 
   await driver.screenshot('desktop');
   await driver.command('POST', '/window/rect', { width: 390, height: 844 });

@@ -92,7 +92,7 @@ async function main() {
 
   client.sendText('/msg bob psst');
   await waitFor('the private message', () => bob.lines.out.includes('alice (private): psst'));
-  check('/msg from alice reaches bob only', true, 'alice (private): psst');
+  check('/msg from alice reaches bob as a private message', true, 'alice (private): psst');
 
   bobSays('/msg alice secret');
   await waitFor('bob\'s private message', () => alice.includes('bob (private): secret'));
