@@ -1,8 +1,9 @@
 // The page in headless Chromium against the REAL Java server, through ws-udp-gateway.mjs standing in
 // for the WebSocket gateway (one binary frame per datagram), beside the Java console client: joining
-// by keyboard, messages both ways, the online list, /msg by clicking a name, reconnecting after the
-// connection drops, 64 KiB messages both ways, /quit, and refusing a server whose identity key changed. Drives the browser with
-// plain WebDriver calls to chromedriver, through the same data-testid hooks Selenium tests use.
+// by keyboard, messages both ways, the online list, /msg by clicking a name, 64 KiB messages both
+// ways, reconnecting after the connection drops, /quit, and refusing a server whose identity key
+// changed. Drives the browser with plain WebDriver calls to chromedriver, through the same data-testid
+// hooks Selenium tests use.
 //
 // Run from src/main/webui, with chromium and chromedriver installed and the server built:
 //   (cd ../../.. && ./mvnw -q -o -B package -DskipTests) && npm run build
