@@ -121,7 +121,7 @@ describe('ChatController', () => {
     assert.deepEqual(h.status(), { state: 'joined', text: 'Joined as alice.' });
   });
 
-  it('refuses to join when the server key changed, sending no chat data, and does not reconnect', async () => {
+  it('refuses to join when the server key changed, sending nothing under its keys, and does not reconnect', async () => {
     const h = harness({ pinned: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
     h.controller.join('alice');
     await h.clock.advance(60_000);
@@ -131,7 +131,7 @@ describe('ChatController', () => {
     assert.match(h.status().text, new RegExp(identityFingerprint.replace(/[+/]/g, '\\$&')));
     assert.equal(h.connections.length, 1, 'no reconnect');
     assert.deepEqual(h.connections[0].server.texts, [], 'not even /who');
-    assert.equal(h.connections[0].server.closedByClient, true);
+    assert.equal(h.connections[0].server.closedByClient, false, 'nothing sent under an untrusted server\'s keys');
     assert.deepEqual(h.view.fingerprints, [{ fp: identityFingerprint, pinned: false }]);
     assert.equal(h.storage.get(PIN_KEY), 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'the pin is kept');
     assert.equal(h.controller.send('hi'), false);

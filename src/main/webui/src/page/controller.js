@@ -25,7 +25,7 @@ export function describeIncoming(line) {
   }
   const colon = line.indexOf(': ');
   if (colon < 0) {
-    return { kind: 'message', sender: null, text: line }; // a classic guest's line, relayed verbatim
+    return { kind: 'message', sender: null, text: line }; // not from this relay, which names every sender
   }
   const sender = line.slice(0, colon);
   return { kind: sender.endsWith(' (private)') ? 'private' : 'message', sender, text: line.slice(colon + 2) };

@@ -49,6 +49,9 @@ const controller = new ChatController({
       }
     },
     left() {
+      if (!unloading) {
+        remember(null); // /quit or a refused server: a reload shows the form
+      }
       joinForm.hidden = false;
       joinButton.disabled = false;
       nameInput.focus();
@@ -76,9 +79,39 @@ joinForm.addEventListener('submit', (event) => {
     nameInput.focus();
     return;
   }
-  joinButton.disabled = true; // until joined, or told why not
-  controller.join(name);
+  join(name);
 });
+
+/** The name this tab joined under lives in sessionStorage, so a reload joins again under it. */
+const REJOIN = 'ciphergram.name';
+let unloading = false;
+
+function join(name) {
+  joinButton.disabled = true; // until joined, or told why not
+  nameInput.value = name;
+  remember(name);
+  controller.join(name);
+}
+
+function remember(name) {
+  try {
+    if (name === null) {
+      sessionStorage.removeItem(REJOIN);
+    } else {
+      sessionStorage.setItem(REJOIN, name);
+    }
+  } catch {
+    // storage refused: a reload then shows the form again
+  }
+}
+
+function remembered() {
+  try {
+    return sessionStorage.getItem(REJOIN);
+  } catch {
+    return null;
+  }
+}
 
 sendForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -105,11 +138,16 @@ const missing = await missingCrypto();
 if (missing !== null) {
   controller.cannotJoin(missing);
   joinButton.disabled = true;
+} else if (remembered() !== null) {
+  join(remembered()); // a reload: this tab was in the chat
 }
 
 // Leaving the page ends the session with a Close, so the relay frees the name at once; a page the
 // browser brings back from its back-forward cache starts afresh rather than show a closed session.
-window.addEventListener('pagehide', () => controller.leave());
+window.addEventListener('pagehide', () => {
+  unloading = true;
+  controller.leave();
+});
 window.addEventListener('pageshow', (event) => {
   if (event.persisted) {
     location.reload();

@@ -258,6 +258,16 @@ export class ChatClient {
 
   async #establish({ sessionId, secretKey, transcriptHash, limits, fingerprint }) {
     this.#fingerprint = fingerprint;
+    const trusted = await this.#trust(fingerprint);
+    if (this.#state !== 'handshaking') {
+      return; // closed while the caller decided
+    }
+    if (!trusted) {
+      // Refused: nothing at all is sent under the keys of a server we do not trust, not even a Close, so
+      // it never counts us as having joined; it forgets the session when the connection closes.
+      this.#end('untrusted');
+      return;
+    }
     this.#limits = limits;
     this.#idleTimeout = Math.max(1, limits.idleTimeoutSeconds) * 1000;
     const now = this.#clock.now();
@@ -266,16 +276,6 @@ export class ChatClient {
       pacer: new TokenBucket(limits.messagesPerSecond, limits.burst, now),
       keepalive: Math.max(1, limits.keepaliveSeconds) * 1000,
     });
-    const trusted = await this.#trust(fingerprint);
-    if (this.#state !== 'handshaking') {
-      return; // closed while the caller decided
-    }
-    if (!trusted) {
-      // Refused before any chat data: a Close ends the server's session at once and carries nothing.
-      this.#link.send(await this.#channel.close(this.#clock.now()));
-      this.#end('untrusted');
-      return;
-    }
     this.#state = 'open';
     this.#connected.resolve(fingerprint);
     await this.#flush();

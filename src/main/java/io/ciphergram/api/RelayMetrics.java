@@ -4,7 +4,7 @@ import jakarta.inject.Singleton;
 
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.relay.Engine;
-import io.ciphergram.session.Counters;
+import io.ciphergram.relay.Counters;
 import io.ciphergram.session.MemoryBudget;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

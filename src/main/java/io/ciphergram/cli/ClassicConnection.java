@@ -28,12 +28,12 @@ public final class ClassicConnection implements ChatConnection {
     /** How often the handshake is tried before giving up: UDP may lose a SYN. */
     private static final int SYN_ATTEMPTS = 5;
 
-    private final DatagramLink link;
+    private final Link link;
     private final SecureRandom random = new SecureRandom();
     private final ClassicMessageCipher cipher = new ClassicMessageCipher(random);
     private SessionKey key;
 
-    private ClassicConnection(DatagramLink link) {
+    private ClassicConnection(Link link) {
         this.link = link;
     }
 

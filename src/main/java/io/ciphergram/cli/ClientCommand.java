@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +32,8 @@ public final class ClientCommand implements Callable<Integer> {
     static final int CONNECT_FAILED = 1;
     static final int NOT_DELIVERED = 2;
 
-    @Option(names = "--server", description = "HOST:PORT of the server (default: ${DEFAULT-VALUE})",
-            defaultValue = "127.0.0.1:12345")
+    @Option(names = "--server", description = "HOST:PORT of the server's UDP port, or the URL of its WebSocket gateway"
+            + " (ws://HOST:8080/ws, v2 only) (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:12345")
     String server;
 
     @Option(names = "--name", description = "Username to register (letters, digits, _ - .; at most 32)")
@@ -82,15 +83,23 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress address = HostPort.parse(server).resolve();
         String username = name != null ? name : System.getProperty("user.name", "user");
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         ChatConnection connection;
         try {
-            connection = classic
-                    ? ClassicConnection.open(address, username, timeout)
-                    : V2Connection.open(address, username, timeout, this::trust);
-        } catch (IOException e) {
+            URI gateway = gateway(server);
+            if (gateway != null) {
+                if (classic) {
+                    throw new IOException("the WebSocket gateway speaks v2 only: drop --classic");
+                }
+                connection = V2Connection.open(gateway, username, timeout, this::trust);
+            } else {
+                InetSocketAddress address = HostPort.parse(server).resolve();
+                connection = classic
+                        ? ClassicConnection.open(address, username, timeout)
+                        : V2Connection.open(address, username, timeout, this::trust);
+            }
+        } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return CONNECT_FAILED;
         }
@@ -114,10 +123,33 @@ public final class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /** The gateway's URL if {@code server} is one ({@code ws://} or {@code wss://}), else null. */
+    static URI gateway(String server) {
+        String s = server.strip();
+        if (!s.startsWith("ws://") && !s.startsWith("wss://")) {
+            return null;
+        }
+        URI uri = URI.create(s);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("a gateway is ws://HOST:PORT/ws, got " + server);
+        }
+        return uri;
+    }
+
+    /** The key the trust store keeps a server under: HOST:PORT, for a gateway its HTTP host and port. */
+    private HostPort trustKey() {
+        URI gateway = gateway(server);
+        if (gateway == null) {
+            return HostPort.parse(server);
+        }
+        int port = gateway.getPort() > 0 ? gateway.getPort() : "wss".equals(gateway.getScheme()) ? 443 : 80;
+        return new HostPort(gateway.getHost(), port);
+    }
+
     private void trust(Fingerprint presented) throws IOException {
         KnownServers store = new KnownServers(knownServers != null ? knownServers : KnownServers.defaultPath());
         Optional<Fingerprint> pinned = Optional.ofNullable(fingerprint).map(Fingerprint::parse);
-        switch (store.check(HostPort.parse(server), presented, pinned)) {
+        switch (store.check(trustKey(), presented, pinned)) {
             case FIRST_USE -> err.println("new server " + server + ": trusting its key " + presented
                     + " from now on (recorded in " + store.file() + ")");
             case MATCH -> {

@@ -1,6 +1,5 @@
 package io.ciphergram.cli;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,7 +13,7 @@ import java.util.Arrays;
  * a datagram is sent or lost, and an ICMP "port unreachable" (which Linux reports on the next send or
  * receive of a connected socket) is treated as a loss, left to the profile's retries and timeouts to judge.
  */
-final class DatagramLink implements Closeable {
+final class DatagramLink implements Link {
 
     private final DatagramSocket socket;
     private final byte[] buffer;
@@ -35,7 +34,8 @@ final class DatagramLink implements Closeable {
         }
     }
 
-    void send(byte[] datagram) throws IOException {
+    @Override
+    public void send(byte[] datagram) throws IOException {
         try {
             socket.send(new DatagramPacket(datagram, datagram.length));
         } catch (PortUnreachableException e) {
@@ -43,12 +43,8 @@ final class DatagramLink implements Closeable {
         }
     }
 
-    /**
-     * The next datagram, or null if none came within {@code timeoutMillis} (0 waits indefinitely).
-     *
-     * @throws java.net.SocketException once the link is closed
-     */
-    byte[] receive(int timeoutMillis) throws IOException {
+    @Override
+    public byte[] receive(int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -71,7 +67,8 @@ final class DatagramLink implements Closeable {
         }
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 

@@ -39,7 +39,7 @@ public final class V2Connection implements ChatConnection {
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String END = new String("end of session");
 
-    private final DatagramLink link;
+    private final Link link;
     private final SecureChannel channel;
     private final V2Frame.Limits limits;
     private final Fingerprint fingerprint;
@@ -50,7 +50,7 @@ public final class V2Connection implements ChatConnection {
     /** The server ended the session (after /quit): it had processed, in order, everything sent before. */
     private volatile boolean closedByServer;
 
-    private V2Connection(DatagramLink link, ClientHandshake.Established established, long now) {
+    private V2Connection(Link link, ClientHandshake.Established established, long now) {
         this.link = link;
         this.limits = established.limits();
         this.fingerprint = established.fingerprint();
@@ -61,7 +61,15 @@ public final class V2Connection implements ChatConnection {
     }
 
     public static V2Connection open(InetSocketAddress server, String name, Duration timeout, Trust trust) throws IOException {
-        DatagramLink link = DatagramLink.connect(server, V2Codec.MAX_DATAGRAM);
+        return open(DatagramLink.connect(server, V2Codec.MAX_DATAGRAM), name, timeout, trust);
+    }
+
+    /** Over the server's WebSocket gateway ({@code ws://host:8080/ws}): the same protocol, one frame per datagram. */
+    public static V2Connection open(java.net.URI gateway, String name, Duration timeout, Trust trust) throws IOException {
+        return open(WebSocketLink.connect(gateway, timeout), name, timeout, trust);
+    }
+
+    private static V2Connection open(Link link, String name, Duration timeout, Trust trust) throws IOException {
         try {
             ClientHandshake handshake = new ClientHandshake(name, new SecureRandom());
             ClientHandshake.Established established = handshake(link, handshake, timeout);
@@ -78,7 +86,7 @@ public final class V2Connection implements ChatConnection {
      * that is not the answer (a stray or forged datagram, a KeyReply that does not verify) is ignored and
      * the client keeps waiting: one injected datagram must not end a handshake the server would complete.
      */
-    private static ClientHandshake.Established handshake(DatagramLink link, ClientHandshake handshake,
+    private static ClientHandshake.Established handshake(Link link, ClientHandshake handshake,
             Duration timeout) throws IOException {
         long waitNanos = Math.max(1, timeout.toNanos() / HANDSHAKE_ATTEMPTS);
         byte[] pending = handshake.hello();

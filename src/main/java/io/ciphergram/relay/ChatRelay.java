@@ -2,6 +2,7 @@ package io.ciphergram.relay;
 
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -10,7 +11,7 @@ import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
-import io.ciphergram.session.Counters;
+import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 
 /**
@@ -46,7 +47,7 @@ public final class ChatRelay {
         this.relayThread = relayThread;
         this.transports = new Transports(counters);
         this.drops = new Drops(counters);
-        this.room = new Room(sessions, counters);
+        this.room = new Room(sessions, counters, transports::ended);
         FloodControl floods = new FloodControl(drops, room);
         this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, counters, random,
                 settings.reflectionWindow());
@@ -92,9 +93,28 @@ public final class ChatRelay {
         }
     }
 
+    /**
+     * A connection transport's peer is gone (its connection closed): its session ends at once and the room
+     * is told. Any thread.
+     */
+    public void gone(PeerId peer) {
+        try {
+            relayThread.execute(() -> {
+                Session session = sessions.session(peer);
+                if (session != null) {
+                    room.end(session);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the relay is stopping: every session ends with it
+        }
+    }
+
     /** Ends idle sessions (classic after an hour, v2 after 180 s) and tells the room; relay thread. */
     public void expireIdle() {
-        room.left(sessions.expireIdle());
+        List<Session> expired = sessions.expireIdle();
+        room.left(expired);
+        expired.forEach(s -> transports.ended(s.peer()));
     }
 
     /** The end of a relay turn: every egress hands its queued datagrams to its I/O thread. */

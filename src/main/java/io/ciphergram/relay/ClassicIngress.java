@@ -15,7 +15,6 @@ import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.Utf8;
 import io.ciphergram.session.ClassicHandshake;
 import io.ciphergram.session.ClassicSession;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.FloodGate;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SentBlocks;
@@ -191,7 +190,7 @@ final class ClassicIngress {
         }
         ClassicSession guest = newSession(from, key, gate, true);
         sessions.registerGuest(guest);
-        room.arrived(guest, null, null);
+        room.arrived(guest, null, null, true);
     }
 
     /** The username ends the handshake: a new (unproven) session, or beside a proven one a candidate. */
@@ -206,7 +205,7 @@ final class ClassicIngress {
         }
         ClassicSession session = newSession(handshake.peer(), handshake.key(), handshake.flood(), false);
         sessions.register(session, requested);
-        room.arrived(session, requested, null);
+        room.arrived(session, requested, null, true);
     }
 
     private ClassicSession newSession(PeerId peer, SessionKey key, FloodGate gate, boolean guest) {
@@ -264,10 +263,7 @@ final class ClassicIngress {
         if (candidate != null) {
             sessions.endHandshake(candidate); // the old key still works: whoever started a new handshake was not its owner
         }
-        if (!session.proven()) {
-            sessions.prove(session);
-            room.announce(session);
-        }
+        room.proven(session);
         room.onText(session, text);
         return true;
     }
@@ -293,7 +289,7 @@ final class ClassicIngress {
             sessions.register(successor, requested);
         }
         sessions.prove(successor);
-        room.arrived(successor, requested, predecessor);
+        room.arrived(successor, requested, predecessor, true);
         return successor;
     }
 

@@ -6,7 +6,6 @@ import io.ciphergram.crypto.ClassicMessageCipher;
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.ClassicFrame;
 import io.ciphergram.session.ClassicSession;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.Outbox;
 import io.ciphergram.session.SessionRegistry;
 

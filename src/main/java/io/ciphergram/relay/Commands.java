@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 
 import io.ciphergram.protocol.ClassicCodec;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 

@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
-import io.ciphergram.session.Counters;
 
 /** Every datagram the relay does not use is counted by reason and logged at debug: peer and reason, never content. */
 final class Drops {

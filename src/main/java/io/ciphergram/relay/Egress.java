@@ -11,4 +11,11 @@ public interface Egress {
     /** The relay thread finished a turn: hand whatever was queued to the I/O thread in one batch. */
     default void flush() {
     }
+
+    /**
+     * The relay ended this peer's session (it quit or closed, went idle or was given up). A connection
+     * transport closes the connection; a datagram transport has nothing to do.
+     */
+    default void ended(PeerId peer) {
+    }
 }

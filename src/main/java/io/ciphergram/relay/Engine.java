@@ -7,7 +7,6 @@ import java.util.function.LongSupplier;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.session.Confinement;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.SessionRegistry;
 
 /**

@@ -2,8 +2,9 @@ package io.ciphergram.relay;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
-import io.ciphergram.session.Counters;
+import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 
@@ -20,10 +21,13 @@ final class Room {
     private final Counters counters;
     private final Commands commands;
     private final String floodNotice;
+    private final Consumer<PeerId> departed;
 
-    Room(SessionRegistry sessions, Counters counters) {
+    /** @param departed told of every session the room ends, so its transport can let go of the peer */
+    Room(SessionRegistry sessions, Counters counters, Consumer<PeerId> departed) {
         this.sessions = sessions;
         this.counters = counters;
+        this.departed = departed;
         this.commands = new Commands(this, sessions, counters);
         this.floodNotice = Notices.flooded(sessions.limits().floodPerSecond(), sessions.limits().floodBurst());
     }
@@ -31,27 +35,35 @@ final class Room {
     // ---- membership -------------------------------------------------------------------------------
 
     /**
-     * A new session, registered: it is welcomed and, if proven, announced. When it replaces the session
-     * {@code predecessor} had at the same address (a re-handshake) and keeps its name, it is one participant
-     * continuing, and nobody is told anything.
+     * A new session, registered: it is welcomed, and announced once proven (its first datagram under its
+     * key). When it replaces the session {@code predecessor} had at the same address (a re-handshake) and
+     * keeps its name, it is one participant continuing: it stays a member and nobody is told anything.
      *
      * @param requested the name it asked for, or null for a guest (named by the server)
+     * @param userMustSpeak whether its user joins the room by saying something (classic), rather than by
+     *        its client's first record without the user doing anything (v2): the welcome says which
      */
-    void arrived(Session session, String requested, Session predecessor) {
+    void arrived(Session session, String requested, Session predecessor, boolean userMustSpeak) {
         boolean continuing = predecessor != null && predecessor.name().equalsIgnoreCase(session.name());
-        if (predecessor != null && !continuing) {
+        if (continuing) {
+            sessions.prove(session);
+        } else if (predecessor != null) {
             left(List.of(predecessor));
         }
-        notice(session, requested == null ? Notices.welcomeGuest(session.name(), session.proven())
-                : Notices.welcome(requested, SessionRegistry.sanitize(requested), session.name(), session.proven()));
+        boolean member = session.proven() || !userMustSpeak;
+        notice(session, requested == null ? Notices.welcomeGuest(session.name(), member)
+                : Notices.welcome(requested, SessionRegistry.sanitize(requested), session.name(), member));
         if (session.proven() && !continuing) {
-            announce(session);
+            broadcast(session, Notices.joined(session.name()));
         }
     }
 
-    /** A session joins the room: everyone else is told. */
-    void announce(Session session) {
-        broadcast(session, Notices.joined(session.name()));
+    /** A session's peer sent its first datagram under the session key: it joins the room, and everyone else is told. */
+    void proven(Session session) {
+        if (!session.proven()) {
+            sessions.prove(session);
+            broadcast(session, Notices.joined(session.name()));
+        }
     }
 
     /** Members that ended (expiry, /quit, Close, give-up, replacement): everyone else is told. */
@@ -69,6 +81,7 @@ final class Room {
             return false;
         }
         left(List.of(session));
+        departed.accept(session.peer());
         return true;
     }
 

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.ciphergram.protocol.PeerId;
-import io.ciphergram.session.Counters;
 
 /** The egress of every attached transport, by name: where a datagram for a peer goes out. */
 final class Transports {
@@ -33,6 +32,13 @@ final class Transports {
         }
         out.send(to, datagram);
         return true;
+    }
+
+    void ended(PeerId peer) {
+        Egress out = egress.get(peer.transport());
+        if (out != null) {
+            out.ended(peer);
+        }
     }
 
     void flush() {

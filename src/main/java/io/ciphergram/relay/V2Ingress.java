@@ -13,7 +13,6 @@ import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.FloodGate;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
@@ -136,7 +135,7 @@ final class V2Ingress {
         session.reachThrough(new V2Outbox(session, this, sessions.v2Memory(), queueFullTimeoutNanos));
         sessions.register(session, accepted.requestedName());
         transports.send(from, accepted.keyReply());
-        room.arrived(session, accepted.requestedName(), predecessor);
+        room.arrived(session, accepted.requestedName(), predecessor, false);
     }
 
     private void onData(PeerId from, V2Frame.Data data, long now) throws FrameException {
@@ -152,6 +151,7 @@ final class V2Ingress {
         } finally {
             session.measure(sessions.v2Memory());
         }
+        room.proven(session); // it holds the keys, so it accepted our identity: it joins the room
         for (byte[] message : inbound.messages()) {
             onMessage(session, message, now);
         }

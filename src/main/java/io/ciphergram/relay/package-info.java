@@ -20,7 +20,7 @@
  * which re-checks that the handshake is still wanted before using it.
  *
  * <p><b>Every other thread</b> (HTTP requests, metrics scrapes, shutdown) never touches engine state: it
- * reads {@link io.ciphergram.session.Counters} and {@link io.ciphergram.session.SessionRegistry#liveCount()},
+ * reads {@link io.ciphergram.relay.Counters} and {@link io.ciphergram.session.SessionRegistry#liveCount()},
  * which are safe from any thread, or posts a task to the relay thread and waits for its answer.
  *
  * <p>Unit tests drive a {@link io.ciphergram.relay.ChatRelay} directly: the test's thread is then the

@@ -17,7 +17,7 @@ import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.relay.ChatRelay;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
-import io.ciphergram.session.Counters;
+import io.ciphergram.relay.Counters;
 import io.ciphergram.session.SessionLimits;
 
 /**

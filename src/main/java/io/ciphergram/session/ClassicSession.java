@@ -16,7 +16,6 @@ public final class ClassicSession extends Session {
     private final FloodGate flood;
     private final SentBlocks sentBlocks;
     private long lastHeardNanos;
-    private boolean proven;
 
     public ClassicSession(PeerId peer, SessionKey key, boolean guest, FloodGate flood, SentBlocks sentBlocks,
             long nowNanos) {
@@ -50,20 +49,6 @@ public final class ClassicSession extends Session {
     /** Anything from the address counts: nothing in the classic format proves its sender. */
     public void heard(long nowNanos) {
         lastHeardNanos = nowNanos;
-    }
-
-    /**
-     * Nothing in the classic handshake proves the sender's address (it can be sent blind from a forged
-     * one); a message that decrypts under the session key does, since only the address the key reply went
-     * to can have read the key. Connection transports prove it by connecting.
-     */
-    @Override
-    public boolean proven() {
-        return proven || peer().connection() != 0;
-    }
-
-    void prove() {
-        proven = true;
     }
 
     @Override

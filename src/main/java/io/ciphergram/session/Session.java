@@ -17,6 +17,7 @@ public abstract sealed class Session permits ClassicSession, V2Session {
     private Outbox outbox;
     private String name;
     private boolean open = true;
+    private boolean proven;
 
     Session(PeerId peer, long nowNanos) {
         this.peer = Objects.requireNonNull(peer);
@@ -62,11 +63,18 @@ public abstract sealed class Session permits ClassicSession, V2Session {
     }
 
     /**
-     * Whether its peer has shown that it receives at its address: only then is it a member of the room
-     * (announced, listed, sent the room's traffic). A v2 peer proved it with the handshake's cookie; a
-     * classic one does so with its first message that decrypts.
+     * Whether its peer has sent something under the session's key, which shows it received the key at its
+     * address and, for v2, that it accepted the server's identity: only then is it a member of the room
+     * (announced, listed, sent the room's traffic). A classic peer does so with its first message that
+     * decrypts, a v2 peer with its first authenticated record (the ack of its welcome, at the latest).
      */
-    public abstract boolean proven();
+    public boolean proven() {
+        return proven;
+    }
+
+    void prove() {
+        proven = true;
+    }
 
     /** The longest text this participant may send in one message, in UTF-8 bytes (its profile's limit). */
     public abstract int maxTextBytes();

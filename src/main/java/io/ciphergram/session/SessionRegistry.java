@@ -292,8 +292,8 @@ public final class SessionRegistry {
         byName.put(key(name), session);
         SourceTable.Entry source = sources.get(session.peer().source());
         source.sessions++;
-        if (!session.proven()) {
-            ClassicSession classic = (ClassicSession) session;
+        if (session instanceof ClassicSession classic && !session.proven()) {
+            // Anyone can open these from a forged address: they are capped per source and evicted first.
             unproven.put(session.peer(), classic);
             source.unproven.addLast(classic);
         }
@@ -301,15 +301,16 @@ public final class SessionRegistry {
         published();
     }
 
-    /** A classic session's first message decrypted: its address is proven and it joins the room. */
-    public void prove(ClassicSession session) {
+    /** A session's peer sent something under its key: it joins the room. */
+    public void prove(Session session) {
         owner.check();
         if (session.proven() || sessions.get(session.peer()) != session) {
             return;
         }
         session.prove();
-        unproven.remove(session.peer(), session);
-        sources.get(session.peer().source()).unproven.remove(session);
+        if (session instanceof ClassicSession classic && unproven.remove(session.peer(), classic)) {
+            sources.get(session.peer().source()).unproven.remove(classic);
+        }
         published();
     }
 

@@ -68,12 +68,6 @@ public final class V2Session extends Session {
         this.timerNanos = deadline;
     }
 
-    /** The cookie proved the address before the session existed. */
-    @Override
-    public boolean proven() {
-        return true;
-    }
-
     /** Measures what its channel holds into the shared budget; call after any change to the channel. */
     public void measure(MemoryBudget budget) {
         long now = channel.heldBytes();

@@ -14,8 +14,9 @@ class WebPageTest {
     @Test
     void theBundledPageIsServedAtTheRoot() {
         given().get("/").then().statusCode(200).contentType(containsString("text/html"))
-                .body(containsString("<title>Ciphergram</title>"));
-        given().get("/status.js").then().statusCode(200).body(containsString("/q/health/ready"));
+                .body(containsString("<title>Ciphergram</title>"))
+                .body(containsString("data-testid=\"join-button\"")).body(containsString("data-testid=\"message-list\""));
+        given().get("/src/protocol/client.js").then().statusCode(200).body(containsString("export"));
     }
 
     @Test

@@ -43,6 +43,11 @@ class LayeringTest {
                     "io.ciphergram.relay..", "io.ciphergram.cli..")
             .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS);
 
+    /** The gateway translates framing only: no transport holds a key or sees plaintext. */
+    @ArchTest
+    static final ArchRule transportsHoldNoKeys = noClasses().that().resideInAPackage("io.ciphergram.transport..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ciphergram.crypto..", "io.ciphergram.session..");
+
     @ArchTest
     static final ArchRule noCyclesBetweenPackages = slices().matching("io.ciphergram.(**)").should().beFreeOfCycles();
 }

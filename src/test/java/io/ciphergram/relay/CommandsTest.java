@@ -11,7 +11,6 @@ import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.Confinement;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.SentBlocks;
 import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
@@ -23,7 +22,7 @@ class CommandsTest {
     private final Counters counters = new Counters();
     private final SessionRegistry sessions = new SessionRegistry(
             SessionLimits.defaults().withPerSource(32, 32, 1000), () -> 0, Confinement.firstUse());
-    private final Room room = new Room(sessions, counters);
+    private final Room room = new Room(sessions, counters, peer -> { });
     private int nextPort = 1;
 
     private RecordingOutbox join(String name) {

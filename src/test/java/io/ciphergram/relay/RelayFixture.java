@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.session.Confinement;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.testing.ManualScheduler;

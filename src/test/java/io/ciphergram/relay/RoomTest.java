@@ -12,7 +12,6 @@ import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.Confinement;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.SentBlocks;
 import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
@@ -24,7 +23,7 @@ class RoomTest {
     private final Counters counters = new Counters();
     private final SessionRegistry sessions = new SessionRegistry(SessionLimits.defaults(), () -> 0,
             Confinement.firstUse());
-    private final Room room = new Room(sessions, counters);
+    private final Room room = new Room(sessions, counters, peer -> { });
     private int nextPort = 1;
 
     record Member(ClassicSession session, RecordingOutbox outbox) {
@@ -45,9 +44,8 @@ class RoomTest {
         } else {
             sessions.register(session, name);
         }
-        room.arrived(session, name, null);
-        sessions.prove(session);
-        room.announce(session);
+        room.arrived(session, name, null, true);
+        room.proven(session);
         return new Member(session, outbox);
     }
 
@@ -98,7 +96,7 @@ class RoomTest {
         lurker.reachThrough(outbox);
         sessions.makeRoomFor(peer, true);
         sessions.register(lurker, "lurker");
-        room.arrived(lurker, "lurker", null);
+        room.arrived(lurker, "lurker", null, true);
         room.onText(alice.session(), "only for members");
         assertThat(alice.lines()).noneMatch(l -> l.contains("lurker"));
         assertThat(outbox.lines).containsExactly("* you are lurker; say something to join the room (/help lists commands)");

@@ -26,7 +26,6 @@ import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Frame;
-import io.ciphergram.session.Counters;
 import io.ciphergram.session.SessionRegistry;
 
 /** The v2 profile through the engine alone: handshake defences, record checks, limits, on a fake clock. */

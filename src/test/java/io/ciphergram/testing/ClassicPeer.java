@@ -49,6 +49,17 @@ public final class ClassicPeer extends ChatPeer<ClassicConnection> {
         return connection.localAddress().getPort();
     }
 
+    /** Leaves with /quit, as a user would, before the socket closes (the classic format has no other goodbye). */
+    @Override
+    public void close() {
+        try {
+            connection.sendText("/quit");
+        } catch (IOException e) {
+            // closing anyway
+        }
+        super.close();
+    }
+
     @Override
     protected void receiveLoop() {
         while (true) {

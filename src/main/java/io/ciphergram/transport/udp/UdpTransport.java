@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.ChatRelay;
 import io.ciphergram.relay.Egress;
-import io.ciphergram.session.Counters;
+import io.ciphergram.relay.Counters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;

@@ -1,4 +1,4 @@
-package io.ciphergram.session;
+package io.ciphergram.relay;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,0 +1,162 @@
+package io.ciphergram.transport.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciphergram.cli.ClientCommand;
+import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.transport.udp.UdpTransport;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import picocli.CommandLine;
+
+/** The gateway without a browser: the console client over WebSocket, and what the gateway refuses. */
+@QuarkusTest
+class WsGatewayTest {
+
+    @Inject
+    UdpTransport udp;
+
+    @TestHTTPResource("/ws")
+    URL gateway;
+
+    @TempDir
+    Path home;
+
+    private URI ws() {
+        return URI.create("ws://localhost:" + gateway.getPort() + "/ws");
+    }
+
+    @Test
+    void theConsoleClientJoinsThroughTheGatewayAndLeavingIsToldAtOnce() throws Exception {
+        try (ClassicPeer dora = ClassicPeer.join(udp.port(), "g1dora")) {
+            PipedWriter typing = new PipedWriter();
+            PipedReader stdin = new PipedReader(typing);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(
+                    new BufferedReader(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                    .execute("--server", ws().toString(), "--name", "g1web", "--known-servers", home.resolve("known").toString()));
+            dora.awaitLine("* g1web joined");
+            typing.write("hello over the gateway\n");
+            typing.flush();
+            dora.awaitLine("g1web: hello over the gateway");
+            dora.say("hello back over UDP");
+            Awaitility.await().atMost(ClassicPeer.WAIT)
+                    .until(() -> out.toString(StandardCharsets.UTF_8).contains("g1dora: hello back over UDP\n"));
+            typing.close();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+            dora.awaitLine("* g1web left");
+        }
+    }
+
+
+    @Test
+    void textFramesOversizeFramesAndClassicDatagramsCloseTheConnection() throws Exception {
+        assertThat(closeCode(ws -> ws.sendText("hello", true))).isEqualTo(WsGateway.POLICY_VIOLATION);
+        assertThat(closeCode(ws -> ws.sendBinary(ByteBuffer.wrap(new byte[1300]), true)))
+                .isEqualTo(WsTransport.MESSAGE_TOO_BIG);
+        assertThat(closeCode(ws -> ws.sendBinary(ByteBuffer.wrap("SYN".getBytes(StandardCharsets.US_ASCII)), true)))
+                .isEqualTo(WsGateway.POLICY_VIOLATION);
+    }
+
+    /** Opens a connection, does {@code what}, and returns the status code the server closed it with. */
+    private int closeCode(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> what) throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws(), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closed.completeExceptionally(error);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        what.apply(socket).get(10, TimeUnit.SECONDS);
+        return closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUpgradeFromAnotherSitesPageIsRefused() throws Exception {
+        assertThat(upgradeStatus("http://evil.example")).isEqualTo(403);
+        assertThat(upgradeStatus("http://localhost:" + gateway.getPort())).as("the gateway's own page").isEqualTo(101);
+        assertThat(upgradeStatus(null)).as("no Origin: not a browser").isEqualTo(101);
+    }
+
+    private int upgradeStatus(String origin) throws Exception {
+        try (Socket socket = new Socket("localhost", gateway.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /ws HTTP/1.1\r\nHost: localhost:" + gateway.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+
+    @Test
+    void aConnectionThatDropsWithoutAWordEndsItsSessionAtOnce() throws Exception {
+        try (ClassicPeer dora = ClassicPeer.join(udp.port(), "g2dora")) {
+            java.util.concurrent.BlockingQueue<byte[]> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws(), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                    byte[] bytes = new byte[data.remaining()];
+                    data.get(bytes);
+                    replies.add(bytes);
+                    webSocket.request(1);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            io.ciphergram.protocol.v2.ClientHandshake handshake =
+                    new io.ciphergram.protocol.v2.ClientHandshake("g2gone", new java.security.SecureRandom());
+            socket.sendBinary(ByteBuffer.wrap(handshake.hello()), true).get(10, TimeUnit.SECONDS);
+            byte[] offer = handshake.onRetry((io.ciphergram.protocol.v2.V2Frame.Retry)
+                    io.ciphergram.protocol.v2.V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
+            socket.sendBinary(ByteBuffer.wrap(offer), true).get(10, TimeUnit.SECONDS);
+            var established = handshake.onKeyReply((io.ciphergram.protocol.v2.V2Frame.KeyReply)
+                    io.ciphergram.protocol.v2.V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
+            var channel = io.ciphergram.protocol.v2.SecureChannel.client(established, System.nanoTime());
+            channel.offer("here for a moment".getBytes(StandardCharsets.UTF_8));
+            for (byte[] record : channel.poll(System.nanoTime())) {
+                socket.sendBinary(ByteBuffer.wrap(record), true).get(10, TimeUnit.SECONDS);
+            }
+            dora.awaitLine("* g2gone joined");
+            dora.awaitLine("g2gone: here for a moment");
+            socket.abort(); // the TCP connection just goes: no Close record, no WebSocket close frame
+            dora.awaitLine("* g2gone left");
+        }
+    }
+}
