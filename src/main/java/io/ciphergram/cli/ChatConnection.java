@@ -25,6 +25,14 @@ public interface ChatConnection extends Closeable {
      */
     boolean awaitDelivered(Duration timeout) throws IOException, InterruptedException;
 
+    /**
+     * Whether the server ended the session on its own (v2: its Close record arrived when this client had
+     * not sent /quit); the classic profile has no way to tell, and says false.
+     */
+    default boolean endedByServer() {
+        return false;
+    }
+
     /** A one-line description for the status line. */
     String describe();
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.Fingerprint;
@@ -31,6 +32,8 @@ public final class ClientCommand implements Callable<Integer> {
 
     static final int CONNECT_FAILED = 1;
     static final int NOT_DELIVERED = 2;
+    /** The server ended the session (it is shutting down, or an operator removed the user). */
+    static final int ENDED_BY_SERVER = 3;
 
     @Option(names = "--server", description = "HOST:PORT of the server's UDP port, or the URL of its WebSocket gateway"
             + " (ws://HOST:8080/ws, v2 only) (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:12345")
@@ -105,10 +108,35 @@ public final class ClientCommand implements Callable<Integer> {
         }
         try (connection) {
             err.println("connected to " + server + " (" + connection.describe() + "); type messages, /help for commands");
-            Thread receiver = new Thread(() -> printIncoming(connection), "ciphergram-receiver");
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            Thread receiver = new Thread(() -> {
+                printIncoming(connection);
+                ended.complete(null);
+            }, "ciphergram-receiver");
             receiver.setDaemon(true);
             receiver.start();
-            boolean quit = sendLines(connection);
+            // Reading stdin blocks, so it has a thread of its own: the session may end first.
+            CompletableFuture<Boolean> input = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    input.complete(sendLines(connection));
+                } catch (Exception e) {
+                    input.completeExceptionally(e);
+                }
+            }, "ciphergram-stdin");
+            reader.setDaemon(true);
+            reader.start();
+            CompletableFuture.anyOf(input, ended).join();
+            if (!input.isDone() && connection.endedByServer()) {
+                err.println("the server ended the session");
+                return ENDED_BY_SERVER;
+            }
+            boolean quit;
+            try {
+                quit = input.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage());
+            }
             if (!connection.awaitDelivered(Duration.ofSeconds(deliveryTimeoutSeconds))) {
                 err.println("error: not every message was acknowledged within " + deliveryTimeoutSeconds + " s");
                 return NOT_DELIVERED;

@@ -49,6 +49,8 @@ public final class V2Connection implements ChatConnection {
     private volatile boolean ended;
     /** The server ended the session (after /quit): it had processed, in order, everything sent before. */
     private volatile boolean closedByServer;
+    /** This client asked to leave: a Close from the server then only confirms it. */
+    private volatile boolean quitSent;
 
     private V2Connection(Link link, ClientHandshake.Established established, long now) {
         this.link = link;
@@ -130,6 +132,9 @@ public final class V2Connection implements ChatConnection {
 
     @Override
     public void sendText(String text) throws IOException {
+        if (text.strip().toLowerCase(java.util.Locale.ROOT).startsWith("/quit")) {
+            quitSent = true;
+        }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > limits.maxMessageBytes()) {
             throw new IOException("message of " + utf8.length + " bytes is over the server's limit of "
@@ -182,6 +187,11 @@ public final class V2Connection implements ChatConnection {
             TimeUnit.MILLISECONDS.sleep(MAX_POLL_MILLIS);
         }
         return false;
+    }
+
+    @Override
+    public boolean endedByServer() {
+        return closedByServer && !quitSent;
     }
 
     /** Messages offered and not yet acknowledged are still pending. */

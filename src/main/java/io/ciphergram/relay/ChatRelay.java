@@ -3,6 +3,7 @@ package io.ciphergram.relay;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -34,6 +35,7 @@ public final class ChatRelay {
     private final Room room;
     private final ClassicIngress classic;
     private final V2Ingress v2;
+    private boolean stopping;
 
     /**
      * @param handshake null for a relay that speaks only the classic profile
@@ -78,6 +80,10 @@ public final class ChatRelay {
     /** One datagram from a peer, on the relay thread. Never throws: bad input is dropped and counted. */
     public void onDatagram(PeerId from, byte[] datagram) {
         counters.received();
+        if (stopping) {
+            counters.dropped(DropReason.UNAVAILABLE);
+            return;
+        }
         sessions.received(from, datagram.length);
         try {
             if (V2Codec.isV2(datagram)) {
@@ -108,6 +114,29 @@ public final class ChatRelay {
         } catch (RejectedExecutionException e) {
             // the relay is stopping: every session ends with it
         }
+    }
+
+    /**
+     * The server is stopping: every participant, classic ones included, is told {@code * server shutting
+     * down}; v2 sessions
+     * are then closed properly (an Ack of everything, then Close), and every session ends. Datagrams that
+     * arrive afterwards are dropped and counted ({@code unavailable}). Any thread.
+     *
+     * @return done once everything is handed to the transports
+     */
+    public CompletableFuture<Void> shutdown() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            relayThread.execute(() -> {
+                stopping = true;
+                room.shutdown(Notices.SHUTTING_DOWN);
+                transports.flush();
+                done.complete(null);
+            });
+        } catch (RejectedExecutionException e) {
+            done.complete(null);
+        }
+        return done;
     }
 
     /** Ends idle sessions (classic after an hour, v2 after 180 s) and tells the room; relay thread. */

@@ -82,6 +82,9 @@ final class Notices {
 
     static final String BYE = "* bye";
 
+    /** What every participant is told when the server stops. */
+    static final String SHUTTING_DOWN = "* server shutting down";
+
     /**
      * "* online (3): alice, bob, carol", split over as many notices as it takes for each to fit in
      * {@code maxChars} characters (names are ASCII, so characters are bytes).

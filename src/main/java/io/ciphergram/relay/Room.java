@@ -85,6 +85,19 @@ final class Room {
         return true;
     }
 
+    /**
+     * Everyone is told {@code notice}, each session says goodbye in its profile's way (v2: Ack, Close) and
+     * ends; nobody is told of anyone leaving, since everyone is.
+     */
+    void shutdown(String notice) {
+        for (Session session : sessions.everyone()) {
+            notice(session, notice);
+            session.outbox().close();
+            sessions.remove(session);
+            departed.accept(session.peer());
+        }
+    }
+
     // ---- texts --------------------------------------------------------------------------------------
 
     /** A text from a member: a command, or a message for everyone else under its sender's name. */

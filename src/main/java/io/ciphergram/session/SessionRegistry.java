@@ -357,6 +357,12 @@ public final class SessionRegistry {
         return expired;
     }
 
+    /** Every session, members or not (a copy, so the caller may end them). */
+    public List<Session> everyone() {
+        owner.check();
+        return new ArrayList<>(sessions.values());
+    }
+
     /** Live sessions and handshakes. */
     public int size() {
         owner.check();

@@ -45,6 +45,10 @@ public final class ProcessPeer implements AutoCloseable {
         t.start();
     }
 
+    public Process process() {
+        return process;
+    }
+
     public void say(String line) throws IOException {
         stdin.write(line + "\n");
         stdin.flush();

@@ -53,6 +53,8 @@ public class UdpTransport {
     private volatile DatagramSocket socket;
     private volatile Context context;
     private volatile int boundPort = -1;
+    /** Datagrams handed to the I/O thread and not yet written (or failed). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     @Inject
     public UdpTransport(Vertx vertx, ChatRelay relay, Counters counters,
@@ -99,6 +101,28 @@ public class UdpTransport {
         }
     }
 
+    private void sent() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (inFlight) {
+                inFlight.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every datagram handed to this transport has been written, or {@code timeoutNanos} has
+     * passed: at shutdown, so that the last notices and Close records leave before the socket closes.
+     */
+    public void drain(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (inFlight) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                inFlight.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
     /** The bound UDP port (useful when configured as 0), or -1 before start. */
     public int port() {
         return boundPort;
@@ -139,15 +163,22 @@ public class UdpTransport {
             }
             List<Outgoing> batch = queued;
             queued = new ArrayList<>();
+            inFlight.addAndGet(batch.size());
             context.runOnContext(v -> {
                 DatagramSocket s = socket;
                 for (Outgoing out : batch) {
                     if (s == null) {
                         counters.sendFailed();
+                        sent();
                         continue;
                     }
                     s.send(Buffer.buffer(out.datagram()), out.to().getPort(), out.to().getAddress().getHostAddress())
-                            .onFailure(e -> counters.sendFailed());
+                            .onComplete(result -> {
+                                if (result.failed()) {
+                                    counters.sendFailed();
+                                }
+                                sent();
+                            });
                 }
             });
         }
