@@ -3,13 +3,19 @@ package io.ciphergram.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URL;
+
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The browser page built by Quinoa from src/main/webui is served at the root. */
 @QuarkusTest
 class WebPageTest {
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
 
     @Test
     void theBundledPageIsServedAtTheRoot() {
@@ -21,7 +27,7 @@ class WebPageTest {
 
     @Test
     void readinessReportsTheBoundUdpPort() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ready).then().statusCode(200)
                 .body(containsString("\"udp\"")).body(containsString("\"port\""));
     }
 }

@@ -3,6 +3,7 @@ package io.ciphergram.cli;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.ProcessPeer;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /**
@@ -24,8 +26,11 @@ class PackagedArtifactsIT {
 
     private static final Path CLI = Path.of(System.getProperty("ciphergram.cli-jar", "target/ciphergram-cli.jar"));
 
-    private static int udpPort() {
-        return given().get("/q/health/ready").then().statusCode(200)
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    private int udpPort() {
+        return given().get(ready).then().statusCode(200)
                 .extract().jsonPath().getInt("checks.find { it.name == 'udp' }.data.port");
     }
 

@@ -17,6 +17,8 @@ import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.net.URL;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.transport.udp.UdpTransport;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -65,8 +68,14 @@ class BadInputTest {
         java.util.logging.Logger.getLogger("").removeHandler(capture);
     }
 
-    static long dropped(String reason) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
+
+    long dropped(String reason) {
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^ciphergram_datagrams_dropped_total\\{reason=\"" + reason + "\"} ([0-9.E]+)$",
                 Pattern.MULTILINE).matcher(metrics);
         assertThat(m.find()).as("metric for reason %s", reason).isTrue();
@@ -168,8 +177,10 @@ class BadInputTest {
 
     @Test
     void healthAndMetricsAreServed() {
-        given().get("/q/health/ready").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        given().get(readyUrl).then().statusCode(200);
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        // Not on the public port, where the page and the gateway are:
+        given().get("/q/metrics").then().statusCode(404);
         assertThat(metrics).contains("ciphergram_datagrams_received_total", "ciphergram_sessions",
                 "ciphergram_messages_relayed_total");
     }
