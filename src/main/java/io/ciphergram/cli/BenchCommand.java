@@ -56,8 +56,8 @@ import picocli.CommandLine.Option;
  * ({@code {count, p50, p99, p999, max, mean}}), {@code backpressured} (v2 messages held back by a full
  * send queue), {@code sendFailures}, {@code maxSendLagMillis}, {@code generatorSocketDrops} and
  * {@code serverSocketDrops} (kernel drops at the sockets, -1 if unknown), {@code senderCpuPercent},
- * {@code receiverCpuPercent} (the busiest receive thread), {@code generatorLimited}, {@code warnings}
- * (strings)</li>
+ * {@code receiverCpuPercent} (the busiest receive thread), {@code processCpuPercent} (the generator's
+ * whole JVM; 100 is one core), {@code generatorLimited}, {@code warnings} (strings)</li>
  * <li>{@code capacity}: {@code {deliveredPerSecond, offeredRate, lossPercent, step}} or null;
  * {@code stopReason} (find-capacity, else null); {@code generatorLimited} (any step);
  * {@code undecryptable}; {@code sessionsLost}; {@code warnings} (the run's and every step's)</li>

@@ -31,8 +31,8 @@ class BenchCommandTest {
     private static final List<String> STEP_FIELDS = List.of("step", "offeredRate", "achievedRate", "warmupSeconds",
             "durationSeconds", "sent", "expected", "delivered", "duplicates", "misrouted", "lossPercent",
             "deliveredPerSecond", "latencyMicros", "backpressured", "sendFailures", "maxSendLagMillis",
-            "generatorSocketDrops", "serverSocketDrops", "senderCpuPercent", "receiverCpuPercent", "generatorLimited",
-            "warnings");
+            "generatorSocketDrops", "serverSocketDrops", "senderCpuPercent", "receiverCpuPercent", "processCpuPercent",
+            "generatorLimited", "warnings");
 
     @Inject
     UdpTransport udp;

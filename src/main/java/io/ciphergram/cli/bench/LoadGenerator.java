@@ -261,20 +261,18 @@ public final class LoadGenerator {
         long deadline = start + (long) (config.timeoutSeconds() * 1e9);
         long nextProgress = start + PROGRESS_NANOS;
         int started = 0;
-        for (BenchClient client : clients) {
+        while (started < clients.size()) {
             long now = System.nanoTime();
+            if (now >= deadline) {
+                break;
+            }
             if (now >= nextProgress) {
                 err.printf(Locale.ROOT, "[handshakes] %d of %d %s%n", completed.get(), clients.size(), what);
                 nextProgress = now + PROGRESS_NANOS;
             }
-            if (!slots.tryAcquire(Math.min(deadline, nextProgress) - now, TimeUnit.NANOSECONDS)) {
-                if (System.nanoTime() >= deadline) {
-                    break;
-                }
-                continue;
+            if (slots.tryAcquire(Math.min(deadline, nextProgress) - now, TimeUnit.NANOSECONDS)) {
+                clients.get(started++).start(listener, System.nanoTime());
             }
-            client.start(listener, System.nanoTime());
-            started++;
         }
         while (!finished.await(Math.max(0, Math.min(deadline, nextProgress) - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             if (System.nanoTime() >= deadline) {
@@ -303,6 +301,7 @@ public final class LoadGenerator {
                 new Sender.Plan(rate, warmupNanos, durationNanos, nextSeq, config.size()));
         SocketDrops dropsBefore = SocketDrops.read();
         long[] cpuBefore = receiveCpu();
+        long processCpuBefore = processCpu();
         long measuredBefore = measured.sum();
         long wallStart = System.nanoTime();
         Thread thread = new Thread(sender, "ciphergram-bench-sender");
@@ -341,9 +340,13 @@ public final class LoadGenerator {
                 : difference(dropsBefore.server(serverSocket), dropsAfter.server(serverSocket));
         double senderCpu = percent(sent.cpuNanos(), warmupNanos + durationNanos);
         double receiverCpu = maxCpuPercent(cpuBefore, receiveCpu(), wallNanos);
+        long processCpuAfter = processCpu();
+        double processCpu = processCpuBefore < 0 || processCpuAfter < 0 ? -1
+                : percent(processCpuAfter - processCpuBefore, wallNanos);
         StepResult result = new StepResult(number, rate, config.warmupSeconds(), config.durationSeconds(), config.clients(),
                 sent.sent(), delivered, duplicates, misrouted, sent.backpressured(), sent.failed(),
-                sent.maxLagNanos() / 1e6, Latency.of(latency), generatorDrops, serverDrops, senderCpu, receiverCpu);
+                sent.maxLagNanos() / 1e6, Latency.of(latency), generatorDrops, serverDrops, senderCpu, receiverCpu,
+                processCpu);
         err.printf(Locale.ROOT, "[step %d] offered %.1f/s, sent %.1f/s, delivered %d of %d (loss %.3f%%), %.1f/s,"
                 + " p99 %.0f us%s%n", number, rate, result.achievedRate(), delivered, result.expected(),
                 result.lossPercent(), result.deliveredPerSecond(), result.latency().p99Micros(),
@@ -398,6 +401,12 @@ public final class LoadGenerator {
             cpu[i] = threadBean.getThreadCpuTime(threads.get(i).getId());
         }
         return cpu;
+    }
+
+    /** The JVM's CPU time so far, -1 where the platform does not tell. */
+    private static long processCpu() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static double maxCpuPercent(long[] before, long[] after, long wallNanos) {

@@ -55,8 +55,9 @@ public final class ReportFormat {
         }
         for (StepResult s : report.steps()) {
             out.append(String.format(Locale.ROOT, "step %d: send lag max %.1f ms, CPU sender %.0f%% / busiest receiver"
-                    + " %.0f%%, socket drops generator %s / server %s%s%n", s.step(), s.maxSendLagMillis(),
-                    s.senderCpuPercent(), s.receiverCpuPercent(), unknownIfNegative(s.generatorSocketDrops()),
+                    + " %.0f%% / generator in all %.0f%%, socket drops generator %s / server %s%s%n", s.step(),
+                    s.maxSendLagMillis(), s.senderCpuPercent(), s.receiverCpuPercent(), s.processCpuPercent(),
+                    unknownIfNegative(s.generatorSocketDrops()),
                     unknownIfNegative(s.serverSocketDrops()),
                     s.backpressured() > 0 ? ", " + s.backpressured() + " held back by full v2 send queues" : ""));
         }
@@ -132,7 +133,8 @@ public final class ReportFormat {
         j.field("backpressured", s.backpressured()).field("sendFailures", s.sendFailures())
                 .field("maxSendLagMillis", s.maxSendLagMillis()).field("generatorSocketDrops", s.generatorSocketDrops())
                 .field("serverSocketDrops", s.serverSocketDrops()).field("senderCpuPercent", s.senderCpuPercent())
-                .field("receiverCpuPercent", s.receiverCpuPercent()).field("generatorLimited", s.generatorLimited());
+                .field("receiverCpuPercent", s.receiverCpuPercent()).field("processCpuPercent", s.processCpuPercent())
+                .field("generatorLimited", s.generatorLimited());
         strings(j.name("warnings"), s.warnings());
         j.endObject();
     }

@@ -22,11 +22,13 @@ import java.util.List;
  * @param serverSocketDrops the same at the server's (or the plain relay's) socket, if it is on this host; -1 if unknown
  * @param senderCpuPercent CPU time of the sender thread over the step's wall time
  * @param receiverCpuPercent the busiest receive thread's CPU time over the step's wall time
+ * @param processCpuPercent the generator's whole JVM (JIT, GC, an in-process plain relay included) over the
+ *        step's wall time: 100 is one core, the share of the machine the server did not get
  */
 public record StepResult(int step, double offeredRate, double warmupSeconds, double durationSeconds, int clients,
         long sent, long delivered, long duplicates, long misrouted, long backpressured, long sendFailures,
         double maxSendLagMillis, Latency latency, long generatorSocketDrops, long serverSocketDrops,
-        double senderCpuPercent, double receiverCpuPercent) {
+        double senderCpuPercent, double receiverCpuPercent, double processCpuPercent) {
 
     /** Below this share of the offered rate the sender did not keep up. */
     public static final double KEPT_UP_SHARE = 0.95;

@@ -155,16 +155,25 @@ final class WebSocketEndpoint implements Endpoint, WebSocket.Listener {
         closed = true;
     }
 
+    /** Sends what is queued (a v2 Close record, at the end of a run) for up to half a second, then closes. */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + 500_000_000L;
+        while (stillSending() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        closed = true;
         WebSocket ws;
         synchronized (this) {
             ws = socket;
         }
-        closed = true;
         if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
-            ws.abort();
+            // the connection's end ends the session too, should the Close record not have made it
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
         }
+    }
+
+    private synchronized boolean stillSending() {
+        return sending && !closed;
     }
 }

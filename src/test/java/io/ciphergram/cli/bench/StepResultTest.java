@@ -10,7 +10,7 @@ class StepResultTest {
     /** A step of 10 clients at 1,000/s offered for 5 s, with the given counts. */
     static StepResult step(int number, double offered, long sent, long delivered, long socketDrops) {
         return new StepResult(number, offered, 1, 5, 10, sent, delivered, 0, 0, 0, 0, 0.5, Latency.NONE, socketDrops, 0,
-                20, 30);
+                20, 30, 60);
     }
 
     @Test
@@ -57,7 +57,7 @@ class StepResultTest {
 
     @Test
     void busyThreadsDuplicatesAndMisroutedDeliveriesAreWarnedOf() {
-        StepResult s = new StepResult(1, 100, 1, 5, 4, 500, 1_500, 3, 2, 0, 7, 0, Latency.NONE, 0, 0, 95, 91);
+        StepResult s = new StepResult(1, 100, 1, 5, 4, 500, 1_500, 3, 2, 0, 7, 0, Latency.NONE, 0, 0, 95, 91, 190);
         assertThat(s.warnings()).hasSize(5)
                 .anyMatch(w -> w.contains("sender thread was busy 95%"))
                 .anyMatch(w -> w.contains("receive thread was busy 91%"))
