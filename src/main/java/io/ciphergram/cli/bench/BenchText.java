@@ -95,28 +95,28 @@ public final class BenchText {
             }
         }
         at += run.length + 1;
-        long client = 0;
-        int start = at;
-        while (at < end && isDigit(text[at]) && at - start < MAX_INT_DIGITS) {
-            client = client * 10 + (text[at++] - '0');
-        }
-        if (at == start || at >= end || text[at++] != SPACE) {
+        long client = decimal(text, at, end, MAX_INT_DIGITS);
+        if (client < 0) {
             return false;
         }
-        long seq = 0;
-        start = at;
-        while (at < end && isDigit(text[at]) && at - start < MAX_LONG_DIGITS) {
-            seq = seq * 10 + (text[at++] - '0');
-        }
-        if (at == start || at >= end || text[at++] != SPACE) {
+        at += digits(client);
+        if (at >= end || text[at++] != SPACE) {
             return false;
         }
-        long sent = 0;
-        start = at;
-        while (at < end && isDigit(text[at]) && at - start < MAX_LONG_DIGITS) {
-            sent = sent * 10 + (text[at++] - '0');
+        long seq = decimal(text, at, end, MAX_LONG_DIGITS);
+        if (seq < 0) {
+            return false;
         }
-        if (at == start || (at < end && text[at] != SPACE)) {
+        at += digits(seq);
+        if (at >= end || text[at++] != SPACE) {
+            return false;
+        }
+        long sent = decimal(text, at, end, MAX_LONG_DIGITS);
+        if (sent < 0) {
+            return false;
+        }
+        at += digits(sent);
+        if (at < end && text[at] != SPACE) {
             return false;
         }
         into.client = (int) client;
@@ -149,6 +149,25 @@ public final class BenchText {
             }
         }
         return -1;
+    }
+
+    /**
+     * The decimal number at {@code at} as {@link #format} writes it (no leading zero, at most
+     * {@code maxDigits} digits, so it cannot overflow), or -1 if there is none.
+     */
+    private static long decimal(byte[] text, int at, int end, int maxDigits) {
+        long value = 0;
+        int i = at;
+        while (i < end && isDigit(text[i])) {
+            if (i - at == maxDigits) {
+                return -1;
+            }
+            value = value * 10 + (text[i++] - '0');
+        }
+        if (i == at || (text[at] == '0' && i - at > 1)) {
+            return -1;
+        }
+        return value;
     }
 
     private static boolean isDigit(byte b) {

@@ -68,6 +68,8 @@ public final class LoadGenerator {
     }
 
     /**
+     * Runs the benchmark once (an instance is good for one run) and stops every thread it started.
+     *
      * @throws IOException if the clients could not be set up or did not all join the room
      */
     public BenchReport run() throws IOException, InterruptedException {

@@ -70,6 +70,13 @@ class BenchTextTest {
     }
 
     @Test
+    void numbersAreReadOnlyAsWrittenWithoutLeadingZeros() {
+        assertThat(format.parse(ascii("r7k2q9 01 2 3"), parsed)).isFalse();
+        assertThat(format.parse(ascii("r7k2q9 1 2 0003"), parsed)).isFalse();
+        assertThat(format.parse(ascii("r7k2q9 0 0 0"), parsed)).isTrue();
+    }
+
+    @Test
     void onlyAPartOfABufferIsParsedWhenSoAsked() {
         byte[] buffer = ascii("garbage r7k2q9 4 5 6 xx trailing");
         assertThat(format.parse(buffer, 8, 15, parsed)).isTrue();
