@@ -3,8 +3,8 @@ package io.ciphergram.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar target/ciphergram-cli.jar client ...}: plain Java, no Quarkus boot. */
-@Command(name = "ciphergram-cli", mixinStandardHelpOptions = true, subcommands = ClientCommand.class,
+/** {@code java -jar target/ciphergram-cli.jar client|bench ...}: plain Java, no Quarkus boot. */
+@Command(name = "ciphergram-cli", mixinStandardHelpOptions = true, subcommands = {ClientCommand.class, BenchCommand.class},
         description = "Ciphergram console tools.")
 public final class CiphergramCli {
 

@@ -1,0 +1,44 @@
+package io.ciphergram.cli.bench;
+
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.ciphergram.crypto.ClassicMessageCipher;
+import io.ciphergram.crypto.Fingerprint;
+
+/** What every simulated client of a run shares; all of it safe to use from any generator thread. */
+final class ClientContext {
+
+    /** The run's text format. */
+    final BenchText format;
+    /** Active clients in the room: message n is sent by client n mod this. */
+    final int clients;
+    /** The run's clock origin: texts carry {@code System.nanoTime() - epochNanos}. */
+    final long epochNanos;
+    final ClientKeys keys;
+    /** Seals classic messages with a fresh IV each (thread-safe: per-thread Cipher, a shared SecureRandom). */
+    final ClassicMessageCipher classicCipher;
+    final SecureRandom random;
+    /** Datagrams an endpoint would not take. */
+    final LongAdder sendFailures = new LongAdder();
+    /** Datagrams from the server that did not decrypt or decode (none are expected). */
+    final LongAdder undecryptable = new LongAdder();
+    /** v2 sessions that failed after their handshake (the server closed them, or stopped acknowledging). */
+    final LongAdder sessionsLost = new LongAdder();
+    /** The identity the v2 server presented first. */
+    final AtomicReference<Fingerprint> serverFingerprint = new AtomicReference<>();
+
+    ClientContext(BenchText format, int clients, long epochNanos, ClientKeys keys, SecureRandom random) {
+        this.format = format;
+        this.clients = clients;
+        this.epochNanos = epochNanos;
+        this.keys = keys;
+        this.random = random;
+        this.classicCipher = new ClassicMessageCipher(random);
+    }
+
+    long now(long nanoTime) {
+        return nanoTime - epochNanos;
+    }
+}

@@ -1,0 +1,150 @@
+package io.ciphergram.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.ciphergram.transport.udp.UdpTransport;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import picocli.CommandLine;
+
+/**
+ * {@code ciphergram-cli bench} in-process against the service: short runs at a rate under the server's
+ * default flood limit (4 clients sharing 8 messages/s), so nothing may be lost, and the JSON report's
+ * shape. Every delivery is decrypted and matched by the generator, so delivered == expected means each
+ * message reached each of the other three clients exactly once.
+ */
+@QuarkusTest
+class BenchCommandTest {
+
+    private static final List<String> STEP_FIELDS = List.of("step", "offeredRate", "achievedRate", "warmupSeconds",
+            "durationSeconds", "sent", "expected", "delivered", "duplicates", "misrouted", "lossPercent",
+            "deliveredPerSecond", "latencyMicros", "backpressured", "sendFailures", "maxSendLagMillis",
+            "generatorSocketDrops", "serverSocketDrops", "senderCpuPercent", "receiverCpuPercent", "processCpuPercent",
+            "generatorLimited", "warnings");
+
+    @Inject
+    UdpTransport udp;
+
+    @TestHTTPResource("/ws")
+    URI gateway;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private JsonPath bench(String... args) {
+        out.reset();
+        err.reset();
+        int exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as("exit code; stderr:%n%s", stderr).isZero();
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertThat(stdout.strip()).as("one JSON object on stdout").startsWith("{").endsWith("}").doesNotContain("\n");
+        return JsonPath.from(stdout);
+    }
+
+    private static String[] lowRate(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--clients", "4", "--rate", "8", "--duration", "2",
+                "--warmup", "0.5", "--drain", "3", "--json"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    /** What every lossless step of 4 clients at 8/s for 2 s shows. */
+    private static void assertLosslessStep(Map<String, Object> step) {
+        assertThat(step.keySet()).containsAll(STEP_FIELDS);
+        assertThat(((Number) step.get("sent")).longValue()).isEqualTo(16);
+        assertThat(((Number) step.get("expected")).longValue()).isEqualTo(48);
+        assertThat(((Number) step.get("delivered")).longValue()).isEqualTo(48);
+        assertThat(((Number) step.get("duplicates")).longValue()).isZero();
+        assertThat(((Number) step.get("misrouted")).longValue()).isZero();
+        assertThat(((Number) step.get("lossPercent")).doubleValue()).isZero();
+        assertThat(((Number) step.get("achievedRate")).doubleValue()).isEqualTo(8.0);
+        assertThat(((Number) step.get("deliveredPerSecond")).doubleValue()).isEqualTo(24.0);
+        assertThat(step.get("generatorLimited")).isEqualTo(false);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> latency = (Map<String, Object>) step.get("latencyMicros");
+        assertThat(latency.keySet()).containsExactlyInAnyOrder("count", "p50", "p99", "p999", "max", "mean");
+        assertThat(((Number) latency.get("count")).longValue()).isEqualTo(48);
+        assertThat(((Number) latency.get("p50")).doubleValue()).isPositive()
+                .isLessThanOrEqualTo(((Number) latency.get("p99")).doubleValue());
+        assertThat(((Number) latency.get("max")).doubleValue()).isLessThan(3_000_000); // within the drain
+    }
+
+    @Test
+    void classicClientsDeliverEveryMessageToEveryOtherClientOnceAndTheJsonSaysSo() {
+        JsonPath report = bench(lowRate("--server", "127.0.0.1:" + udp.port(), "--profile", "classic"));
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("a progress line a second, on stderr")
+                .contains("[step 1 @ 8/s] measure");
+        assertThat(report.getInt("version")).isEqualTo(1);
+        assertThat(report.getString("profile")).isEqualTo("classic");
+        assertThat(report.getString("transport")).isEqualTo("udp");
+        assertThat(report.getString("baseline")).isEqualTo("none");
+        assertThat(report.getString("run")).matches("[a-z0-9]{6}");
+        assertThat(report.getInt("clients")).isEqualTo(4);
+        assertThat(report.getMap("handshakes")).containsEntry("attempted", 4).containsEntry("completed", 4)
+                .containsEntry("failed", 0).containsKeys("seconds", "perSecond");
+        assertThat(report.getDouble("handshakes.perSecond")).isPositive();
+        assertThat(report.getList("steps")).hasSize(1);
+        assertLosslessStep(report.getMap("result"));
+        assertThat(report.getMap("steps[0]")).isEqualTo(report.getMap("result"));
+        assertThat(report.getString("capacity")).isNull();
+        assertThat(report.getBoolean("generatorLimited")).isFalse();
+        assertThat(report.getLong("undecryptable")).isZero();
+        assertThat(report.getList("warnings")).isEmpty();
+    }
+
+    @Test
+    void v2ClientsOverUdpAndOverTheWebSocketGatewayAcknowledgeAndReceiveEverything() {
+        JsonPath report = bench(lowRate("--server", "127.0.0.1:" + udp.port(), "--profile", "v2", "--idle-sessions", "20"));
+        assertThat(report.getString("profile")).isEqualTo("v2");
+        assertThat(report.getString("serverFingerprint")).startsWith("SHA256:");
+        assertThat(report.getInt("idleHandshakes.completed")).isEqualTo(20);
+        assertLosslessStep(report.getMap("result"));
+        assertThat(report.getLong("sessionsLost")).isZero();
+
+        report = bench(lowRate("--server", "ws://127.0.0.1:" + gateway.getPort() + "/ws", "--profile", "v2"));
+        assertThat(report.getString("transport")).isEqualTo("ws");
+        assertLosslessStep(report.getMap("result"));
+    }
+
+    @Test
+    void thePlainBaselineRelaysInProcessWithoutHandshakesAndStillDecryptsEveryDelivery() {
+        JsonPath report = bench(lowRate("--baseline", "plain"));
+        assertThat(report.getString("baseline")).isEqualTo("plain");
+        assertThat(report.getString("handshakes")).isNull();
+        assertLosslessStep(report.getMap("result"));
+    }
+
+    @Test
+    void findCapacityReportsEveryStepAndTheBestWithinTheLossBound() {
+        JsonPath report = bench("--baseline", "plain", "--clients", "3", "--rate", "50", "--duration", "0.5", "--warmup",
+                "0.2", "--drain", "1", "--find-capacity", "--step-factor", "2", "--max-steps", "2", "--json");
+        assertThat(report.getList("steps")).hasSize(2);
+        assertThat(report.getDouble("steps[1].offeredRate")).isEqualTo(100.0);
+        assertThat(report.getString("stopReason")).isEqualTo("the last of 2 steps ran");
+        assertThat(report.getDouble("capacity.deliveredPerSecond")).isEqualTo(report.getDouble("result.deliveredPerSecond"))
+                .isPositive();
+    }
+
+    @Test
+    void badOptionsAreRefusedWithAReason() {
+        int exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute("--server", "127.0.0.1:" + udp.port(), "--transport", "ws", "--profile", "classic");
+        assertThat(exit).isEqualTo(BenchCommand.BAD_OPTIONS);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: the WebSocket gateway speaks v2 only");
+    }
+}
