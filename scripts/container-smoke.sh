@@ -4,7 +4,8 @@
 #   1. checks the tools, and removes a container or volume an interrupted earlier run may have left;
 #   2. makes a JRE 17 base image with debootstrap, unless it exists already (it is kept, as a cache);
 #   3. builds the application image from target/ (packaging the application first if target/ lacks it);
-#   4. runs it with a named volume on host ports of its own (127.0.0.1 only) and waits for readiness;
+#   4. runs it with a named volume on free host ports on 127.0.0.1 (chosen by podman, so that they clash
+#      with nobody's; fixed with the variables below) and waits for readiness;
 #   5. classic handshakes: two classic console clients join and see each other's messages, /who lists both;
 #   6. a v2 handshake: a v2 client pins the server's key in a known_servers file; /who lists it;
 #   7. the identity key survives a new container on the same volume: same fingerprint in the log, and the
@@ -13,21 +14,24 @@
 # then removes everything it made (containers, volume, application image, files) except the base image.
 #
 # Settings (environment): CIPHERGRAM_SMOKE_BASE_IMAGE (localhost/ciphergram-base), CIPHERGRAM_SMOKE_MIRROR
-# (http://deb.debian.org/debian), CIPHERGRAM_SMOKE_HTTP_PORT (18080), CIPHERGRAM_SMOKE_UDP_PORT (12399),
-# CIPHERGRAM_SMOKE_MANAGEMENT_PORT (19000). Exits 0 when every check passed, 1 with a message otherwise.
+# (http://deb.debian.org/debian), and host ports CIPHERGRAM_SMOKE_HTTP_PORT, CIPHERGRAM_SMOKE_UDP_PORT,
+# CIPHERGRAM_SMOKE_MANAGEMENT_PORT (default: free ones). Exits 0 when every check passed, 1 with a message
+# otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BASE_IMAGE=${CIPHERGRAM_SMOKE_BASE_IMAGE:-localhost/ciphergram-base}
 MIRROR=${CIPHERGRAM_SMOKE_MIRROR:-http://deb.debian.org/debian}
-HTTP_PORT=${CIPHERGRAM_SMOKE_HTTP_PORT:-18080}
-UDP_PORT=${CIPHERGRAM_SMOKE_UDP_PORT:-12399}
-MANAGEMENT_PORT=${CIPHERGRAM_SMOKE_MANAGEMENT_PORT:-19000}
+# Empty: podman picks a free host port; the second container then reuses what the first one got (the v2
+# client pins the server's key under HOST:PORT).
+HTTP_PORT=${CIPHERGRAM_SMOKE_HTTP_PORT:-}
+UDP_PORT=${CIPHERGRAM_SMOKE_UDP_PORT:-}
+MANAGEMENT_PORT=${CIPHERGRAM_SMOKE_MANAGEMENT_PORT:-}
 APP_IMAGE=localhost/ciphergram-smoke:latest
 CONTAINER=ciphergram-smoke
 VOLUME=ciphergram-smoke-data
 CLI=target/ciphergram-cli.jar
-SERVER=127.0.0.1:$UDP_PORT
+SERVER=""
 # runc refuses podman's default rlimits on some hosts ("error setting rlimits"): set them explicitly.
 PODMAN_RUN=(podman run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1000:1000)
 
@@ -144,7 +148,11 @@ start_container() {
     "${PODMAN_RUN[@]}" -d --name "$CONTAINER" \
         -p "127.0.0.1:$HTTP_PORT:8080" -p "127.0.0.1:$UDP_PORT:12345/udp" -p "127.0.0.1:$MANAGEMENT_PORT:9000" \
         -v "$VOLUME:/deployments/data" "$APP_IMAGE" >/dev/null \
-        || fail "podman run failed (ports $HTTP_PORT/tcp, $UDP_PORT/udp, $MANAGEMENT_PORT/tcp in use?)"
+        || fail "podman run failed (host ports ${HTTP_PORT:-any}/tcp, ${UDP_PORT:-any}/udp, ${MANAGEMENT_PORT:-any}/tcp in use?)"
+    HTTP_PORT=$(host_port 8080/tcp)
+    UDP_PORT=$(host_port 12345/udp)
+    MANAGEMENT_PORT=$(host_port 9000/tcp)
+    SERVER=127.0.0.1:$UDP_PORT
     say "container $CONTAINER started: 127.0.0.1:$HTTP_PORT->8080/tcp, 127.0.0.1:$UDP_PORT->12345/udp," \
         "127.0.0.1:$MANAGEMENT_PORT->9000/tcp, volume $VOLUME on /deployments/data"
     local deadline=$(( $(date +%s) + 60 ))
@@ -155,6 +163,12 @@ start_container() {
     done
     grep -q '"UP"' "$WORK/ready.json" || fail "readiness answered 200 without UP: $(cat "$WORK/ready.json")"
     ok "GET /q/health/ready: 200 UP"
+}
+host_port() { # the host port published for a container port
+    local mapping
+    mapping=$(podman port "$CONTAINER" "$1" | head -n 1)
+    [[ $mapping == 127.0.0.1:* ]] || fail "podman port $CONTAINER $1 gave '$mapping'"
+    echo "${mapping##*:}"
 }
 logged_fingerprint() {
     podman logs "$CONTAINER" 2>&1 | sed -n 's/.*Ciphergram server identity \(SHA256:[A-Za-z0-9+\/=_-]*\).*/\1/p' | tail -n 1
