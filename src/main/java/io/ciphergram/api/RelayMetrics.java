@@ -1,22 +1,36 @@
 package io.ciphergram.api;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.inject.Singleton;
 
 import io.ciphergram.protocol.DropReason;
-import io.ciphergram.relay.Engine;
+import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.Counters;
+import io.ciphergram.relay.Engine;
 import io.ciphergram.session.MemoryBudget;
+import io.ciphergram.session.Session;
+import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.transport.ws.WsTransport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Binds the relay's counters to Micrometer; served at /q/metrics in Prometheus format. It reads only what
- * is safe off the relay thread: the counters and the registry's published live count.
+ * is safe off the relay thread: the counters and the registry's published counts. Every meter is described
+ * in docs/OPERATIONS.md.
  */
 @Singleton
 public class RelayMetrics implements MeterBinder {
+
+    /** Every transport a session can use. */
+    static final List<String> TRANSPORTS = List.of(PeerId.UDP, WsTransport.WS);
 
     private final Engine engine;
 
@@ -31,7 +45,7 @@ public class RelayMetrics implements MeterBinder {
                 .description("Datagrams received on every transport").register(registry);
         for (DropReason reason : DropReason.values()) {
             FunctionCounter.builder("ciphergram.datagrams.dropped", counters, c -> c.droppedCount(reason))
-                    .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("Datagrams dropped, by reason").register(registry);
         }
         FunctionCounter.builder("ciphergram.messages.relayed", counters, Counters::relayedCount)
@@ -43,8 +57,34 @@ public class RelayMetrics implements MeterBinder {
         FunctionCounter.builder("ciphergram.datagrams.withheld", counters, Counters::withheldCount)
                 .description("Datagrams not sent to addresses that have not proven themselves, to keep within"
                         + " what their source sent").register(registry);
-        Gauge.builder("ciphergram.sessions", engine.sessions(), s -> s.liveCount())
-                .description("Live sessions and half-open handshakes").register(registry);
+        SessionRegistry sessions = engine.sessions();
+        for (String profile : Session.PROFILES) {
+            for (String transport : TRANSPORTS) {
+                Gauge.builder("ciphergram.sessions", sessions, s -> s.count(profile, transport))
+                        .tags("profile", profile, "transport", transport)
+                        .description("Sessions, by profile and transport").register(registry);
+            }
+            FunctionCounter.builder("ciphergram.handshakes.completed", counters, c -> c.handshakesCompletedCount(profile))
+                    .tag("profile", profile).description("Handshakes that became a session").register(registry);
+        }
+        FunctionCounter.builder("ciphergram.handshakes.failed", sessions, SessionRegistry::abandonedHandshakes)
+                .tag("profile", "classic")
+                .description("Classic handshakes that ended without a session (timed out, displaced, evicted)")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.handshakes.failed", counters, c -> c.handshakesFailedCount("v2"))
+                .tag("profile", "v2")
+                .description("v2 handshakes that showed a valid cookie and still produced no session").register(registry);
+        Gauge.builder("ciphergram.handshakes.pending", sessions, SessionRegistry::pendingHandshakes)
+                .description("Classic handshakes under way (half-open)").register(registry);
+        FunctionCounter.builder("ciphergram.received", counters, Counters::bytesInCount).baseUnit("bytes")
+                .description("Bytes received in datagrams and WebSocket frames, dropped ones included").register(registry);
+        FunctionCounter.builder("ciphergram.sent", counters, Counters::bytesOutCount).baseUnit("bytes")
+                .description("Bytes handed to the transports to send").register(registry);
+        Timer latency = Timer.builder("ciphergram.relay.latency")
+                .description("From receiving a line to handing its last copy to a transport")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
+                .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
+        counters.relayLatencyTo(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
         MemoryBudget v2Memory = engine.sessions().v2Memory();
         Gauge.builder("ciphergram.v2.memory.used", v2Memory, MemoryBudget::used).baseUnit("bytes")
                 .description("Bytes v2 sessions hold in queues, unacknowledged fragments and reassembly").register(registry);

@@ -1,5 +1,6 @@
 package io.ciphergram.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -164,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report;
         try {
             report = new LoadGenerator(config, err).run();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("error: " + e.getMessage());
             return SETUP_FAILED;
         }

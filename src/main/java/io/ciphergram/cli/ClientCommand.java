@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.crypto.Fingerprint;
@@ -134,7 +136,7 @@ public final class ClientCommand implements Callable<Integer> {
             boolean quit;
             try {
                 quit = input.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage());
             }
             if (!connection.awaitDelivered(Duration.ofSeconds(deliveryTimeoutSeconds))) {
@@ -221,7 +223,7 @@ public final class ClientCommand implements Callable<Integer> {
                     out.println(ChatText.clean(text)); // a server must not drive the terminal
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // the connection was closed at the end of input
         } catch (IOException e) {
             err.println("error: " + e.getMessage());

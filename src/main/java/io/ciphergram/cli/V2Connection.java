@@ -3,10 +3,12 @@ package io.ciphergram.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +69,7 @@ public final class V2Connection implements ChatConnection {
     }
 
     /** Over the server's WebSocket gateway ({@code ws://host:8080/ws}): the same protocol, one frame per datagram. */
-    public static V2Connection open(java.net.URI gateway, String name, Duration timeout, Trust trust) throws IOException {
+    public static V2Connection open(URI gateway, String name, Duration timeout, Trust trust) throws IOException {
         return open(WebSocketLink.connect(gateway, timeout), name, timeout, trust);
     }
 
@@ -132,7 +134,7 @@ public final class V2Connection implements ChatConnection {
 
     @Override
     public void sendText(String text) throws IOException {
-        if (text.strip().toLowerCase(java.util.Locale.ROOT).startsWith("/quit")) {
+        if (text.strip().toLowerCase(Locale.ROOT).startsWith("/quit")) {
             quitSent = true;
         }
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);

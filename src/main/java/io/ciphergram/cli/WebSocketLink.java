@@ -1,5 +1,6 @@
 package io.ciphergram.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -102,7 +103,7 @@ final class WebSocketLink implements Link {
     private static final class Receiver implements WebSocket.Listener {
         private final BlockingQueue<byte[]> early = new LinkedBlockingQueue<>();
         private volatile WebSocketLink link;
-        private java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        private ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
@@ -111,7 +112,7 @@ final class WebSocketLink implements Link {
             partial.write(part, 0, part.length);
             if (last) {
                 deliver(partial.toByteArray());
-                partial = new java.io.ByteArrayOutputStream();
+                partial = new ByteArrayOutputStream();
             }
             webSocket.request(1);
             return null;

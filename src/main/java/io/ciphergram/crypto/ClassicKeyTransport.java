@@ -3,6 +3,7 @@ package io.ciphergram.crypto;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.Arrays;
 
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -30,7 +31,7 @@ public final class ClassicKeyTransport {
         try {
             return SessionKey.of(material);
         } finally {
-            java.util.Arrays.fill(material, (byte) 0);
+            Arrays.fill(material, (byte) 0);
         }
     }
 }

@@ -35,6 +35,7 @@ public final class ChatRelay {
     private final Room room;
     private final ClassicIngress classic;
     private final V2Ingress v2;
+    private final Admin admin;
     private boolean stopping;
 
     /**
@@ -42,14 +43,16 @@ public final class ChatRelay {
      * @param relayThread runs tasks on the thread that owns {@code sessions}
      */
     public ChatRelay(SessionRegistry sessions, Counters counters, RelaySettings settings, ServerHandshake handshake,
-            Executor relayThread, Scheduler scheduler, Offload offload) {
+            Executor relayThread, Scheduler scheduler, Offload offload, RelayEvents events) {
         SecureRandom random = new SecureRandom();
         this.sessions = sessions;
         this.counters = counters;
         this.relayThread = relayThread;
         this.transports = new Transports(counters);
-        this.drops = new Drops(counters);
+        this.drops = new Drops(counters, events);
         this.room = new Room(sessions, counters, transports::ended);
+        this.admin = new Admin(sessions, room, relayThread);
+        sessions.listen(events::started, events::ended);
         FloodControl floods = new FloodControl(drops, room);
         this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, counters, random,
                 settings.reflectionWindow());
@@ -67,10 +70,17 @@ public final class ChatRelay {
         transports.detach(transport);
     }
 
+    /** What the operator may see and do (the admin API): it runs on the relay thread. */
+    public Admin admin() {
+        return admin;
+    }
+
     /** A datagram from a transport's I/O thread: handled on the relay thread. Any thread. */
     public void submit(PeerId from, byte[] datagram) {
+        long received = System.nanoTime();
+        counters.bytesIn(datagram.length);
         try {
-            relayThread.execute(() -> onDatagram(from, datagram));
+            relayThread.execute(() -> onDatagram(from, datagram, received));
         } catch (RejectedExecutionException e) {
             counters.received();
             counters.dropped(DropReason.UNAVAILABLE);
@@ -79,6 +89,18 @@ public final class ChatRelay {
 
     /** One datagram from a peer, on the relay thread. Never throws: bad input is dropped and counted. */
     public void onDatagram(PeerId from, byte[] datagram) {
+        onDatagram(from, datagram, sessions.now());
+    }
+
+    private void onDatagram(PeerId from, byte[] datagram, long receivedNanos) {
+        long relayedBefore = room.linesRelayed();
+        handle(from, datagram);
+        if (room.linesRelayed() != relayedBefore) {
+            counters.relayLatency(sessions.now() - receivedNanos);
+        }
+    }
+
+    private void handle(PeerId from, byte[] datagram) {
         counters.received();
         if (stopping) {
             counters.dropped(DropReason.UNAVAILABLE);

@@ -16,8 +16,8 @@ import io.ciphergram.protocol.Utf8;
 import io.ciphergram.session.ClassicHandshake;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.FloodGate;
-import io.ciphergram.session.Session;
 import io.ciphergram.session.SentBlocks;
+import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.session.V2Session;
 
@@ -190,6 +190,7 @@ final class ClassicIngress {
         }
         ClassicSession guest = newSession(from, key, gate, true);
         sessions.registerGuest(guest);
+        counters.handshakeCompleted(guest.profile());
         room.arrived(guest, null, null, true);
     }
 
@@ -199,12 +200,14 @@ final class ClassicIngress {
             handshake.awaitProof(handshake.key(), requested);
             return;
         }
+        handshake.complete();
         sessions.endHandshake(handshake);
         if (!sessions.makeRoomFor(handshake.peer(), true)) {
             throw new FrameException(DropReason.SERVER_FULL);
         }
         ClassicSession session = newSession(handshake.peer(), handshake.key(), handshake.flood(), false);
         sessions.register(session, requested);
+        counters.handshakeCompleted(session.profile());
         room.arrived(session, requested, null, true);
     }
 
@@ -270,6 +273,7 @@ final class ClassicIngress {
 
     /** The candidate proved its key: it replaces the address's session, under its own name or a guest's. */
     private ClassicSession promote(ClassicHandshake candidate, ClassicSession predecessor) {
+        candidate.complete();
         sessions.endHandshake(candidate);
         if (predecessor != null) {
             sessions.remove(predecessor);
@@ -289,6 +293,7 @@ final class ClassicIngress {
             sessions.register(successor, requested);
         }
         sessions.prove(successor);
+        counters.handshakeCompleted(successor.profile());
         room.arrived(successor, requested, predecessor, true);
         return successor;
     }

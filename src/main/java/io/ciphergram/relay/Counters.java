@@ -2,7 +2,9 @@ package io.ciphergram.relay;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 import io.ciphergram.protocol.DropReason;
 
@@ -18,6 +20,11 @@ public final class Counters {
     private final LongAdder refused = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder withheld = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final Map<String, LongAdder> handshakesCompleted = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> handshakesFailed = new ConcurrentHashMap<>();
+    private volatile LongConsumer relayLatency = nanos -> { };
 
     public Counters() {
         for (DropReason reason : DropReason.values()) {
@@ -58,6 +65,53 @@ public final class Counters {
 
     public long withheldCount() {
         return withheld.sum();
+    }
+
+    /** Payload bytes a transport received (every datagram or frame, dropped or not). */
+    public void bytesIn(int bytes) {
+        bytesIn.add(bytes);
+    }
+
+    /** Payload bytes a transport sent. */
+    public void bytesOut(int bytes) {
+        bytesOut.add(bytes);
+    }
+
+    public long bytesInCount() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOutCount() {
+        return bytesOut.sum();
+    }
+
+    /** A handshake became a session of {@code profile} ({@code classic}, {@code classic-guest}, {@code v2}). */
+    public void handshakeCompleted(String profile) {
+        handshakesCompleted.computeIfAbsent(profile, p -> new LongAdder()).increment();
+    }
+
+    /** A v2 handshake that showed a valid cookie produced no session (bad key, no room, crypto failure). */
+    public void handshakeFailed(String profile) {
+        handshakesFailed.computeIfAbsent(profile, p -> new LongAdder()).increment();
+    }
+
+    public long handshakesCompletedCount(String profile) {
+        LongAdder n = handshakesCompleted.get(profile);
+        return n == null ? 0 : n.sum();
+    }
+
+    public long handshakesFailedCount(String profile) {
+        LongAdder n = handshakesFailed.get(profile);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** Where the time from receiving a line to handing its last copy to a transport goes (the metrics). */
+    public void relayLatencyTo(LongConsumer recorder) {
+        this.relayLatency = recorder;
+    }
+
+    void relayLatency(long nanos) {
+        relayLatency.accept(nanos);
     }
 
     public long receivedCount() {

@@ -25,8 +25,12 @@ public final class Engine implements AutoCloseable {
     private final SessionRegistry sessions;
     private final Counters counters;
     private final ChatRelay relay;
+    private final ServerIdentity identity;
+    private final RelaySettings settings;
 
-    private Engine(RelaySettings settings, ServerIdentity identity) {
+    private Engine(RelaySettings settings, ServerIdentity identity, RelayEvents events) {
+        this.identity = identity;
+        this.settings = settings;
         LongSupplier clock = System::nanoTime;
         Confinement owner = Confinement.firstUse();
         this.loop = new RelayLoop(clock, owner);
@@ -35,14 +39,28 @@ public final class Engine implements AutoCloseable {
         this.sessions = new SessionRegistry(settings.sessions(), clock, owner);
         ServerHandshake handshake = identity == null ? null : new ServerHandshake(identity, settings.v2Limits(),
                 new SecureRandom(), clock.getAsLong());
-        this.relay = new ChatRelay(sessions, counters, settings, handshake, loop, loop, offload);
+        this.relay = new ChatRelay(sessions, counters, settings, handshake, loop, loop, offload, events);
         loop.endOfTurn(relay::endOfTurn);
         loop.every(EXPIRY_SWEEP.toNanos(), relay::expireIdle);
     }
 
-    /** @param identity the server's v2 identity, or null for a classic-only engine */
+    /** @param identity the server's v2 identity, or null for a classic-only engine; plain logs */
     public static Engine start(RelaySettings settings, ServerIdentity identity) {
-        return new Engine(settings, identity);
+        return new Engine(settings, identity, RelayEvents.PLAIN);
+    }
+
+    /** @param events where drops and session starts and ends are logged */
+    public static Engine start(RelaySettings settings, ServerIdentity identity, RelayEvents events) {
+        return new Engine(settings, identity, events);
+    }
+
+    /** The server's v2 identity, or null for a classic-only engine. */
+    public ServerIdentity identity() {
+        return identity;
+    }
+
+    public RelaySettings settings() {
+        return settings;
     }
 
     public ChatRelay relay() {

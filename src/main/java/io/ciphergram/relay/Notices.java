@@ -75,6 +75,14 @@ final class Notices {
         return from + " (private): " + ChatText.clean(text);
     }
 
+    /** An operator's announcement (the admin API's broadcast). */
+    static String fromServer(String text) {
+        return "* [server] " + ChatText.clean(text);
+    }
+
+    /** What a participant the operator removes is told before its session ends. */
+    static final String REMOVED = "* you were removed by the operator";
+
     /** Every relayed line names its real sender, and its text cannot break the line. */
     static String message(String from, String text) {
         return from + ": " + ChatText.clean(text);

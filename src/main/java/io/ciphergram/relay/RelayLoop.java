@@ -22,6 +22,8 @@ public final class RelayLoop implements Executor, Scheduler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayLoop.class.getName());
     /** Tasks taken per turn before timers and the end-of-turn hook get their chance. */
     private static final int TURN = 256;
+    /** The longest the thread sleeps between turns. */
+    public static final long HEARTBEAT = TimeUnit.SECONDS.toNanos(1);
 
     private record Timer(long deadline, long order, Runnable task) implements Comparable<Timer> {
         @Override
@@ -38,11 +40,14 @@ public final class RelayLoop implements Executor, Scheduler, AutoCloseable {
     private volatile Runnable endOfTurn = () -> { };
     private volatile boolean running = true;
     private volatile boolean sleeping;
+    /** When the thread last began a turn; it turns at least once a second, so liveness can watch it. */
+    private volatile long lastTurnNanos;
     private long timerOrder;
 
     /** Starts the relay thread, which from now on owns {@code confinement}. */
     public RelayLoop(LongSupplier clock, Confinement confinement) {
         this.clock = clock;
+        this.lastTurnNanos = clock.getAsLong();
         this.thread = new Thread(this::run, "ciphergram-relay");
         this.thread.setDaemon(true);
         confinement.owner(thread);
@@ -89,8 +94,17 @@ public final class RelayLoop implements Executor, Scheduler, AutoCloseable {
         });
     }
 
+    /**
+     * How long ago the relay thread last began a turn. It begins one at least every {@link #HEARTBEAT}, so
+     * much more than that means it is stuck in one task (liveness, any thread).
+     */
+    public long sinceLastTurnNanos() {
+        return clock.getAsLong() - lastTurnNanos;
+    }
+
     private void run() {
         while (running) {
+            lastTurnNanos = clock.getAsLong();
             Runnable task;
             int taken = 0;
             while (taken < TURN && (task = tasks.poll()) != null) {
@@ -105,7 +119,7 @@ public final class RelayLoop implements Executor, Scheduler, AutoCloseable {
             if (tasks.isEmpty()) {
                 sleeping = true;
                 if (tasks.isEmpty() && running) {
-                    long wait = timers.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : timers.peek().deadline - clock.getAsLong();
+                    long wait = timers.isEmpty() ? HEARTBEAT : Math.min(HEARTBEAT, timers.peek().deadline - clock.getAsLong());
                     if (wait > 0) {
                         LockSupport.parkNanos(this, wait);
                     }

@@ -22,6 +22,8 @@ final class Room {
     private final Commands commands;
     private final String floodNotice;
     private final Consumer<PeerId> departed;
+    /** Lines relayed to the room so far: the relay measures the latency of datagrams that relayed one. */
+    private long linesRelayed;
 
     /** @param departed told of every session the room ends, so its transport can let go of the peer */
     Room(SessionRegistry sessions, Counters counters, Consumer<PeerId> departed) {
@@ -85,6 +87,13 @@ final class Room {
         return true;
     }
 
+    /** The operator removes {@code session}: it is told, says goodbye in its profile's way, and the room is told. */
+    void remove(Session session) {
+        notice(session, Notices.REMOVED);
+        session.outbox().close();
+        end(session);
+    }
+
     /**
      * Everyone is told {@code notice}, each session says goodbye in its profile's way (v2: Ack, Close) and
      * ends; nobody is told of anyone leaving, since everyone is.
@@ -102,6 +111,7 @@ final class Room {
 
     /** A text from a member: a command, or a message for everyone else under its sender's name. */
     void onText(Session from, String text) {
+        from.countIn();
         if (text.startsWith("/")) {
             commands.run(from, text);
             return;
@@ -113,7 +123,12 @@ final class Room {
                     message(to, line);
                 }
             }
+            linesRelayed++;
         }
+    }
+
+    long linesRelayed() {
+        return linesRelayed;
     }
 
     /** A private message, already formatted, for one member. */
@@ -126,7 +141,12 @@ final class Room {
 
     /** A line from the relay to one participant. */
     void notice(Session to, String text) {
-        to.outbox().send(text.getBytes(StandardCharsets.UTF_8));
+        deliver(to, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A line from the operator to every member: {@code * [server] ...}. */
+    void announceFromServer(String text) {
+        broadcast(null, Notices.fromServer(text));
     }
 
     /** The one notice per burst of flood-dropped datagrams or messages. */
@@ -148,14 +168,19 @@ final class Room {
         byte[] utf8 = notice.getBytes(StandardCharsets.UTF_8);
         for (Session to : sessions.members()) {
             if (to != from) {
-                to.outbox().send(utf8);
+                deliver(to, utf8);
             }
         }
     }
 
     private void message(Session to, byte[] utf8) {
-        if (to.outbox().send(utf8)) {
+        if (deliver(to, utf8)) {
             counters.relayed();
         }
+    }
+
+    private boolean deliver(Session to, byte[] utf8) {
+        to.countOut();
+        return to.outbox().send(utf8);
     }
 }

@@ -30,6 +30,7 @@ final class Transports {
             counters.sendFailed();
             return false;
         }
+        counters.bytesOut(datagram.length);
         out.send(to, datagram);
         return true;
     }

@@ -95,7 +95,10 @@ final class V2Ingress {
             throw new FrameException(DropReason.SERVER_FULL); // before the RSA work, not after
         }
         boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> established(from, accepted),
-                e -> drops.drop(from, e instanceof FrameException f ? f.reason() : DropReason.BAD_PUBLIC_KEY));
+                e -> {
+                    counters.handshakeFailed("v2");
+                    drops.drop(from, e instanceof FrameException f ? f.reason() : DropReason.BAD_PUBLIC_KEY);
+                });
         if (!taken) {
             throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
         }
@@ -111,6 +114,7 @@ final class V2Ingress {
         V2Frame.Limits limits = handshake.limits();
         Session predecessor = sessions.vacate(from);
         if (!sessions.makeRoomFor(from, false)) {
+            counters.handshakeFailed("v2");
             drops.drop(from, DropReason.SERVER_FULL);
             room.left(predecessor == null ? List.of() : List.of(predecessor));
             return;
@@ -134,6 +138,7 @@ final class V2Ingress {
                 TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now);
         session.reachThrough(new V2Outbox(session, this, sessions.v2Memory(), queueFullTimeoutNanos));
         sessions.register(session, accepted.requestedName());
+        counters.handshakeCompleted("v2");
         transports.send(from, accepted.keyReply());
         room.arrived(session, accepted.requestedName(), predecessor, false);
     }

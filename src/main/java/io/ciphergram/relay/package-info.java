@@ -19,9 +19,12 @@
  * immutable inputs ({@link io.ciphergram.relay.Offload}); the outcome is posted back to the relay thread,
  * which re-checks that the handshake is still wanted before using it.
  *
- * <p><b>Every other thread</b> (HTTP requests, metrics scrapes, shutdown) never touches engine state: it
- * reads {@link io.ciphergram.relay.Counters} and {@link io.ciphergram.session.SessionRegistry#liveCount()},
- * which are safe from any thread, or posts a task to the relay thread and waits for its answer.
+ * <p><b>Every other thread</b> (HTTP requests, metrics scrapes, health checks, shutdown) never touches
+ * engine state: it reads {@link io.ciphergram.relay.Counters}, the registry's published counts
+ * ({@link io.ciphergram.session.SessionRegistry#liveCount()}, {@code count}, {@code pendingHandshakes}) and
+ * {@link io.ciphergram.relay.RelayLoop#sinceLastTurnNanos()}, which are safe from any thread, or posts a
+ * task to the relay thread and waits for its answer ({@link io.ciphergram.relay.Admin} does so for the
+ * admin API).
  *
  * <p>Unit tests drive a {@link io.ciphergram.relay.ChatRelay} directly: the test's thread is then the
  * relay thread, timers run when the test says so, and offloaded work runs inline.

@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.relay.ChatRelay;
+import io.ciphergram.relay.Counters;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
-import io.ciphergram.relay.Counters;
 import io.ciphergram.session.SessionLimits;
 
 /**
@@ -81,7 +81,7 @@ public class EngineProducer {
             throw new UncheckedIOException("cannot load or create the server identity key at " + identityPath, e);
         }
         LOG.infof("Ciphergram server identity %s (%s); clients pin this fingerprint", identity.fingerprint(), identityPath);
-        return Engine.start(settings(), identity);
+        return Engine.start(settings(), identity, new StructuredEvents());
     }
 
     void stop(@Disposes Engine engine) {

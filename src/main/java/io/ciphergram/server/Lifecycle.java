@@ -1,6 +1,7 @@
 package io.ciphergram.server;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -56,9 +57,9 @@ public class Lifecycle {
             LOG.warnf("shutdown: the last notices were not all sent within %s", grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.warn("shutdown: telling the participants failed", e.getCause());
         }
-        ws.closeAll("server shutting down");
+        ws.shutdown("server shutting down");
     }
 }

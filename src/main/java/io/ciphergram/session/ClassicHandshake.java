@@ -29,6 +29,7 @@ public final class ClassicHandshake {
     private SessionKey key;
     private String requestedName;
     private long lastHeardNanos;
+    private boolean completed;
 
     ClassicHandshake(PeerId peer, FloodGate flood, long nowNanos) {
         this.peer = peer;
@@ -104,6 +105,15 @@ public final class ClassicHandshake {
 
     public SessionKey key() {
         return key;
+    }
+
+    /** It became a session (set just before it is ended for that reason). */
+    public void complete() {
+        completed = true;
+    }
+
+    boolean completed() {
+        return completed;
     }
 
     /** In AWAIT_PROOF: the username it asked for, or null for a guest. */

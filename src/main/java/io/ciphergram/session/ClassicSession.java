@@ -52,6 +52,11 @@ public final class ClassicSession extends Session {
     }
 
     @Override
+    public String profile() {
+        return guest ? "classic-guest" : "classic";
+    }
+
+    @Override
     public long lastHeardNanos() {
         return lastHeardNanos;
     }

@@ -1,5 +1,6 @@
 package io.ciphergram.session;
 
+import java.util.List;
 import java.util.Objects;
 
 import io.ciphergram.protocol.PeerId;
@@ -18,6 +19,8 @@ public abstract sealed class Session permits ClassicSession, V2Session {
     private String name;
     private boolean open = true;
     private boolean proven;
+    private long linesIn;
+    private long linesOut;
 
     Session(PeerId peer, long nowNanos) {
         this.peer = Objects.requireNonNull(peer);
@@ -74,6 +77,30 @@ public abstract sealed class Session permits ClassicSession, V2Session {
 
     void prove() {
         proven = true;
+    }
+
+    /** Every {@link #profile()}. */
+    public static final List<String> PROFILES = List.of("classic", "classic-guest", "v2");
+
+    /** The profile, for operators (the admin API, metrics, logs): one of {@link #PROFILES}. */
+    public abstract String profile();
+
+    /** A text (message or command) came from this participant. */
+    public void countIn() {
+        linesIn++;
+    }
+
+    /** A line went to this participant. */
+    public void countOut() {
+        linesOut++;
+    }
+
+    public long linesIn() {
+        return linesIn;
+    }
+
+    public long linesOut() {
+        return linesOut;
     }
 
     /** The longest text this participant may send in one message, in UTF-8 bytes (its profile's limit). */

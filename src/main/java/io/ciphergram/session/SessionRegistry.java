@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.ciphergram.protocol.PeerId;
@@ -14,7 +17,8 @@ import io.ciphergram.protocol.TokenBucket;
 /**
  * Every live session and half-open classic handshake, keyed by peer, the sessions by name (unique
  * ignoring case), and what each source holds ({@link SourceTable}). Relay-thread state: every method checks
- * its {@link Confinement}; only {@link #liveCount()} may be read from other threads (metrics).
+ * its {@link Confinement}; only the counts ({@link #liveCount()}, {@link #count},
+ * {@link #pendingHandshakes()}, {@link #abandonedHandshakes()}) may be read from other threads.
  *
  * <p>Capacity, in three tiers, so that no flood of forged datagrams can push out a working user: half-open
  * handshakes and unproven sessions (which anyone can create from a forged address) are capped per source,
@@ -42,6 +46,12 @@ public final class SessionRegistry {
     private boolean membersStale;
     private long guestCounter;
     private volatile int liveCount;
+    private volatile int pendingHandshakes;
+    /** Sessions by "profile transport", readable from any thread (metrics, the admin API). */
+    private final Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
+    private Consumer<Session> onAdded = s -> { };
+    private Consumer<Session> onEnded = s -> { };
+    private volatile long abandonedHandshakes;
 
     public SessionRegistry(SessionLimits limits, LongSupplier clock, Confinement owner) {
         this.limits = limits;
@@ -57,6 +67,28 @@ public final class SessionRegistry {
 
     public long now() {
         return clock.getAsLong();
+    }
+
+    /** Told of every session registered and every session that ends, whatever ends it (for logs and metrics). */
+    public void listen(Consumer<Session> added, Consumer<Session> ended) {
+        this.onAdded = added;
+        this.onEnded = ended;
+    }
+
+    /** Live sessions of one profile on one transport (any thread). */
+    public int count(String profile, String transport) {
+        AtomicInteger n = byKind.get(profile + " " + transport);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Classic handshakes under way (any thread). */
+    public int pendingHandshakes() {
+        return pendingHandshakes;
+    }
+
+    /** Classic handshakes that ended without becoming a session (timed out, displaced, evicted, refused). */
+    public long abandonedHandshakes() {
+        return abandonedHandshakes;
     }
 
     public SessionLimits limits() {
@@ -175,6 +207,9 @@ public final class SessionRegistry {
     public void endHandshake(ClassicHandshake handshake) {
         owner.check();
         if (handshakes.remove(handshake.peer(), handshake)) {
+            if (!handshake.completed()) {
+                abandonedHandshakes++;
+            }
             SourceTable.Entry source = sources.get(handshake.peer().source());
             source.halfOpen.remove(handshake);
             sources.changed(handshake.peer().source(), source);
@@ -298,7 +333,13 @@ public final class SessionRegistry {
             source.unproven.addLast(classic);
         }
         sources.changed(session.peer().source(), source);
+        byKind.computeIfAbsent(kind(session), k -> new AtomicInteger()).incrementAndGet();
         published();
+        onAdded.accept(session);
+    }
+
+    private static String kind(Session session) {
+        return session.profile() + " " + session.peer().transport();
     }
 
     /** A session's peer sent something under its key: it joins the room. */
@@ -408,13 +449,16 @@ public final class SessionRegistry {
             v2.release(v2Memory);
         }
         sources.changed(session.peer().source(), source);
+        byKind.get(kind(session)).decrementAndGet();
         session.ended();
         membersStale = true;
+        onEnded.accept(session);
     }
 
     private void published() {
         membersStale = true;
         liveCount = sessions.size() + handshakes.size();
+        pendingHandshakes = handshakes.size();
     }
 
     /** The valid name closest to {@code requested}: invalid characters become '_', at most 32 kept. */

@@ -1,5 +1,7 @@
 package io.ciphergram.session;
 
+import java.security.MessageDigest;
+
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ReliableConstants;
 import io.ciphergram.protocol.v2.SecureChannel;
@@ -41,7 +43,7 @@ public final class V2Session extends Session {
 
     /** The client nonce of the handshake that made this session (to recognise a repeated KeyOffer). */
     public boolean madeBy(byte[] nonce) {
-        return java.security.MessageDigest.isEqual(clientNonce, nonce);
+        return MessageDigest.isEqual(clientNonce, nonce);
     }
 
     /** The KeyReply this session was created with, sent again if the client repeats its KeyOffer. */
@@ -91,6 +93,11 @@ public final class V2Session extends Session {
             refusedSinceNanos = nowNanos;
         }
         return refusedSinceNanos;
+    }
+
+    @Override
+    public String profile() {
+        return "v2";
     }
 
     @Override

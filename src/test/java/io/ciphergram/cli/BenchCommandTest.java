@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ class BenchCommandTest {
     }
 
     private static String[] lowRate(String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("--clients", "4", "--rate", "8", "--duration", "2",
+        List<String> args = new ArrayList<>(List.of("--clients", "4", "--rate", "8", "--duration", "2",
                 "--warmup", "0.5", "--drain", "3", "--json"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);

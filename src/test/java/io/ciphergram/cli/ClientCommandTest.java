@@ -9,9 +9,12 @@ import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -54,7 +57,7 @@ class ClientCommandTest {
             bob.awaitLine("* c1alice left");
             // Paced below the server's flood limit, so none of the 25 was dropped, and in order.
             assertThat(bob.received().stream().filter(l -> l.startsWith("c1alice: line ")))
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 25)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 25)
                             .mapToObj(i -> "c1alice: line " + i).toList());
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("connected to 127.0.0.1:" + udp.port());
         }
@@ -84,7 +87,7 @@ class ClientCommandTest {
 
     @Test
     void anUnreachableServerIsReportedAndExitsNonZero() throws Exception {
-        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int exit = client(new BufferedReader(new StringReader("")))
                     .execute("--classic", "--server", "127.0.0.1:" + silent.getLocalPort(), "--name", "c3", "--timeout", "1");
             assertThat(exit).isEqualTo(1);

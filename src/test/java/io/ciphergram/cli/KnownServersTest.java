@@ -4,9 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,7 +142,7 @@ class KnownServersTest {
     void anInvalidByteIsAnErrorNamingItsLine() throws IOException {
         Files.createDirectories(file().getParent());
         byte[] content = ("a.example:1 " + GENUINE + "\nb.example:2 " + GENUINE + "\n# caf\u00e9\n").getBytes(
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
         content[content.length - 3] = (byte) 0xFF;
         Files.write(file(), content);
 
@@ -166,9 +175,9 @@ class KnownServersTest {
     void theStoreIsReadableByItsOwnerOnly() throws IOException {
         new KnownServers(file()).check("chat.example:7000", GENUINE);
 
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())))
                 .isEqualTo("rwx------");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
                 .isEqualTo("rw-------");
     }
 
@@ -176,12 +185,12 @@ class KnownServersTest {
     void clientsPinningTheSameServersAtOnceWriteOneRecordEach() throws Exception {
         int clients = 16;
         int servers = 20;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(clients);
-        java.util.List<java.util.concurrent.Future<java.util.List<Trust>>> results = new java.util.ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CyclicBarrier start = new CyclicBarrier(clients);
+        List<Future<List<Trust>>> results = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             results.add(pool.submit(() -> {
-                java.util.List<Trust> trusts = new java.util.ArrayList<>();
+                List<Trust> trusts = new ArrayList<>();
                 for (int s = 0; s < servers; s++) {
                     start.await();
                     trusts.add(new KnownServers(file()).check("race.example:" + (s + 1), GENUINE));
@@ -189,9 +198,9 @@ class KnownServersTest {
                 return trusts;
             }));
         }
-        java.util.List<Trust> trusts = new java.util.ArrayList<>();
+        List<Trust> trusts = new ArrayList<>();
         for (var r : results) {
-            trusts.addAll(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            trusts.addAll(r.get(60, TimeUnit.SECONDS));
         }
         pool.shutdown();
         assertThat(trusts.stream().filter(t -> t == Trust.FIRST_USE)).hasSize(servers);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class ProtocolDocVectorsTest {
         assertThat(ClassicCodec.MAX_DATAGRAM).isEqualTo(limits.getInteger("max_datagram"));
         assertThat(ClassicCodec.MAX_TEXT_BYTES).isEqualTo(limits.getInteger("max_text_bytes"));
         var publicKey = RsaKeys.generate(new SecureRandom()).getPublic();
-        assertThat(new String(ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((java.security.interfaces.RSAPublicKey) publicKey)),
+        assertThat(new String(ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((RSAPublicKey) publicKey)),
                 StandardCharsets.US_ASCII)).startsWith(limits.getString("public_key_prefix"));
         assertThat(ClassicCodec.encode(new ClassicFrame.KeyReply(ClassicKeyTransport.wrap(publicKey, SessionKey.random(new SecureRandom())))))
                 .hasSize(limits.getInteger("key_reply_chars"));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -85,7 +86,7 @@ class SeedVectorsTest {
         SessionKey key = SessionKey.of(HexFormat.of().parseHex(v.getString("aes_key_hex")));
         JsonArray messages = v.getJsonArray("messages");
         assertThat(messages).hasSizeGreaterThanOrEqualTo(8);
-        ClassicMessageCipher cipher = new ClassicMessageCipher(new java.security.SecureRandom());
+        ClassicMessageCipher cipher = new ClassicMessageCipher(new SecureRandom());
         for (JsonObject m : messages.stream().map(JsonObject.class::cast).toList()) {
             byte[] iv = HexFormat.of().parseHex(m.getString("iv_hex"));
             byte[] plaintext = m.getString("plaintext").getBytes(StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class SequencedAeadTest {
         Cipher reference = Cipher.getInstance("AES/GCM/NoPadding");
         byte[] nonce = IV_SALT.clone();
         nonce[11] ^= 5;
-        reference.init(Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(KEY, "AES"),
+        reference.init(Cipher.DECRYPT_MODE, new SecretKeySpec(KEY, "AES"),
                 new GCMParameterSpec(128, nonce));
         reference.updateAAD(AD);
 

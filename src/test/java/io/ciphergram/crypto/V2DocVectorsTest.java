@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -107,7 +108,7 @@ class V2DocVectorsTest {
         assertKeys(DirectionKeys.derive(secret, transcriptHash), schedule.getJsonObject("generation_0"));
 
         JsonObject generation1 = schedule.getJsonObject("generation_1");
-        byte[] salt1 = java.security.MessageDigest.getInstance("SHA-256").digest(concat(
+        byte[] salt1 = MessageDigest.getInstance("SHA-256").digest(concat(
                 "ciphergram v2 key update".getBytes(StandardCharsets.US_ASCII), transcriptHash, new byte[] {0, 0, 0, 1}));
         assertThat(HEX.formatHex(salt1)).isEqualTo(generation1.getString("salt_hex"));
         assertKeys(DirectionKeys.derive(secret, salt1), generation1);

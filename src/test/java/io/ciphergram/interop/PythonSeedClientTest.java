@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +46,7 @@ class PythonSeedClientTest {
     }
 
     private ProcessPeer seedClient(String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, CLIENT.toString(),
+        List<String> command = new ArrayList<>(List.of(PYTHON, CLIENT.toString(),
                 "--port", Integer.toString(udp.port())));
         command.addAll(List.of(args));
         ProcessPeer peer = new ProcessPeer(command);

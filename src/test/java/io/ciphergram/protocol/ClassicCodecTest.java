@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
@@ -88,7 +89,7 @@ class ClassicCodecTest {
 
     @Test
     void aKeyOfTheWrongSizeIsRejected() throws Exception {
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(1024);
         byte[] datagram = Base64.getEncoder().encode(ascii(RsaKeys.toPem(g.generateKeyPair().getPublic())));
         assertReason(datagram, ClientExpects.KEY, DropReason.BAD_PUBLIC_KEY);

@@ -7,17 +7,14 @@ import static org.awaitility.Awaitility.await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import java.net.URL;
 
 import jakarta.inject.Inject;
 
@@ -25,7 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.ciphergram.crypto.RsaKeys;
+import io.ciphergram.protocol.ClassicCodec;
+import io.ciphergram.protocol.ClassicFrame;
 import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.testing.LogCapture;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,30 +43,16 @@ class BadInputTest {
     @Inject
     UdpTransport udp;
 
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logLines.add(String.valueOf(record.getMessage()) + " " + String.valueOf(record.getThrown()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture logs;
 
     @BeforeEach
     void captureLogs() {
-        java.util.logging.Logger.getLogger("").addHandler(capture);
+        logs = LogCapture.install();
     }
 
     @AfterEach
     void releaseLogs() {
-        java.util.logging.Logger.getLogger("").removeHandler(capture);
+        logs.close();
     }
 
     @TestHTTPResource(value = "/metrics", management = true)
@@ -123,8 +110,8 @@ class BadInputTest {
             bob.awaitLine("b1mallory: still here " + SECRET);
             assertThat(bob.received()).doesNotContain("<undecryptable>");
         }
-        assertThat(logLines).noneMatch(l -> l.contains(SECRET));
-        assertThat(logLines).anyMatch(l -> l.contains("dropped a datagram") && l.contains("UNDECRYPTABLE"));
+        assertThat(logs.lines()).noneMatch(l -> l.contains(SECRET));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("dropped a datagram") && l.contains("UNDECRYPTABLE"));
     }
 
     @Test
@@ -144,8 +131,8 @@ class BadInputTest {
             stranger.setSoTimeout(10_000);
             stranger.receive(new DatagramPacket(new byte[16], 16));
             stranger.send(new DatagramPacket(ascii("ACK"), 3, server));
-            byte[] key = io.ciphergram.protocol.ClassicCodec.encode(new io.ciphergram.protocol.ClassicFrame.PublicKeyOffer(
-                    (java.security.interfaces.RSAPublicKey) io.ciphergram.crypto.RsaKeys.generate(new SecureRandom()).getPublic()));
+            byte[] key = ClassicCodec.encode(new ClassicFrame.PublicKeyOffer(
+                    (RSAPublicKey) RsaKeys.generate(new SecureRandom()).getPublic()));
             stranger.send(new DatagramPacket(key, key.length, server));
             stranger.receive(new DatagramPacket(new byte[512], 512));
             byte[] notUtf8 = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF};

@@ -4,6 +4,7 @@ import static io.ciphergram.relay.ClassicClient.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 
@@ -111,7 +112,7 @@ class ChatRelayTest {
         ClassicClient alice = client(1).joinRoom("alice");
         ClassicClient bob = client(2).joinRoom("bob");
         byte[] notUtf8 = ClassicCodec.encode(new ClassicFrame.Sealed(
-                new ClassicMessageCipher(new java.security.SecureRandom()).seal(alice.key, new byte[] {(byte) 0xC3, 0x28})));
+                new ClassicMessageCipher(new SecureRandom()).seal(alice.key, new byte[] {(byte) 0xC3, 0x28})));
         byte[] badPadding = ClassicCodec.encode(new ClassicFrame.Sealed(new byte[48]));
         int before = alice.datagrams().size();
         alice.send(notUtf8);

@@ -3,8 +3,19 @@ package io.ciphergram.relay;
 import static io.ciphergram.relay.ClassicClient.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -17,10 +28,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.ReliableConstants;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.session.ClassicSession;
+import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.V2Session;
 import io.ciphergram.testing.Peers;
 
@@ -95,20 +110,20 @@ class HardeningTest {
 
     @Test
     void aKeyWithAHugePublicExponentIsRefusedBeforeAnyRsaWork() throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        java.security.interfaces.RSAPublicKey normal =
-                (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic();
-        java.math.BigInteger n = normal.getModulus();
-        java.security.PublicKey huge = java.security.KeyFactory.getInstance("RSA")
-                .generatePublic(new java.security.spec.RSAPublicKeySpec(n, n.subtract(java.math.BigInteger.TWO)));
-        byte[] pem = io.ciphergram.crypto.RsaKeys.toPem(huge).getBytes(StandardCharsets.US_ASCII);
+        RSAPublicKey normal =
+                (RSAPublicKey) generator.generateKeyPair().getPublic();
+        BigInteger n = normal.getModulus();
+        PublicKey huge = KeyFactory.getInstance("RSA")
+                .generatePublic(new RSAPublicKeySpec(n, n.subtract(BigInteger.TWO)));
+        byte[] pem = RsaKeys.toPem(huge).getBytes(StandardCharsets.US_ASCII);
         ClassicClient mallory = classic("10.0.0.66", 1);
-        mallory.send(java.util.Base64.getEncoder().encode(pem));
+        mallory.send(Base64.getEncoder().encode(pem));
         assertThat(f.counters.droppedCount(DropReason.BAD_PUBLIC_KEY)).isEqualTo(1);
         assertThat(mallory.datagrams()).isEmpty();
 
-        ClientHandshake v2 = new ClientHandshake("mallory", new java.security.SecureRandom());
+        ClientHandshake v2 = new ClientHandshake("mallory", new SecureRandom());
         V2Client m2 = v2("10.0.0.67", 1);
         f.relay.onDatagram(m2.peer, v2.hello());
         V2Frame.Retry retry = (V2Frame.Retry) V2Codec.decode(m2.last());
@@ -223,7 +238,7 @@ class HardeningTest {
 
     @Test
     void tenUnmodifiedClientsFromOneAddressJoinWithinOneSecond() {
-        List<ClassicClient> office = new java.util.ArrayList<>();
+        List<ClassicClient> office = new ArrayList<>();
         for (int port = 1; port <= 10; port++) {
             office.add(classic("203.0.113.5", port).joinRoom("user" + port));
             f.clock.addAndGet(50_000_000L);
@@ -248,9 +263,14 @@ class HardeningTest {
         ClassicClient stalled = classic("10.0.0.5", 1);
         stalled.send(ascii("SYN"));
         assertThat(f.sessions.handshake(stalled.peer)).isNotNull();
-        f.advance(java.time.Duration.ofSeconds(31));
+        f.advance(Duration.ofSeconds(31));
         f.relay.expireIdle();
         assertThat(f.sessions.handshake(stalled.peer)).isNull();
+        assertThat(f.sessions.abandonedHandshakes()).as("counted as a failed classic handshake").isEqualTo(1);
+
+        classic("10.0.0.6", 1).joinRoom("completes");
+        assertThat(f.sessions.abandonedHandshakes()).as("a completed one is not").isEqualTo(1);
+        assertThat(f.counters.handshakesCompletedCount("classic")).isEqualTo(1);
     }
 
     // ---- 3. a proven classic session cannot be reset blind -------------------------------------------
@@ -298,16 +318,16 @@ class HardeningTest {
         assertThat(alice.texts()).endsWith("bob (private): the door code is 4711");
 
         alice.send(toAlice); // whole
-        byte[] sealed = java.util.Base64.getDecoder().decode(toAlice);
+        byte[] sealed = Base64.getDecoder().decode(toAlice);
         byte[] known = "bob (private): t".getBytes(StandardCharsets.US_ASCII);
         byte[] wanted = "/msg mallory xxx".getBytes(StandardCharsets.US_ASCII);
         byte[] flipped = sealed.clone();
         for (int i = 0; i < 16; i++) {
             flipped[i] ^= (byte) (known[i] ^ wanted[i]); // the first block now decrypts to "/msg mallory xxx"
         }
-        alice.send(java.util.Base64.getEncoder().encode(flipped));
-        byte[] shifted = java.util.Arrays.copyOfRange(sealed, 16, sealed.length); // block 1 as the IV, and so on
-        alice.send(java.util.Base64.getEncoder().encode(shifted));
+        alice.send(Base64.getEncoder().encode(flipped));
+        byte[] shifted = Arrays.copyOfRange(sealed, 16, sealed.length); // block 1 as the IV, and so on
+        alice.send(Base64.getEncoder().encode(shifted));
 
         assertThat(f.counters.droppedCount(DropReason.REFLECTED)).isEqualTo(3);
         assertThat(mallory.texts()).noneMatch(t -> t.contains("door code") || t.contains("4711"));
@@ -325,7 +345,7 @@ class HardeningTest {
             bob.say("line " + i + " of a long conversation, long enough to span a few blocks");
             alice.say("reply " + i);
         }
-        io.ciphergram.session.ClassicSession session = (io.ciphergram.session.ClassicSession) f.sessions.session(alice.peer);
+        ClassicSession session = (ClassicSession) f.sessions.session(alice.peer);
         assertThat(session.sentBlocks().footprintBytes()).isLessThanOrEqualTo(2L * 4096 * 4);
         assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: reply "))).hasSize(3_000);
         assertThat(f.counters.droppedCount(DropReason.REFLECTED)).isZero();
@@ -377,14 +397,14 @@ class HardeningTest {
         }
         assertThat(f.sessions.byName("deaf")).as("given up after its queue stayed full").isNull();
         assertThat(alice.read()).contains("* deaf left");
-        assertThat(peak).isLessThanOrEqualTo(io.ciphergram.protocol.v2.ReliableConstants.SERVER_SEND_QUEUE_BYTES
-                + 64L * io.ciphergram.protocol.v2.ReliableConstants.MAX_FRAGMENT_PAYLOAD + 200_000);
+        assertThat(peak).isLessThanOrEqualTo(ReliableConstants.SERVER_SEND_QUEUE_BYTES
+                + 64L * ReliableConstants.MAX_FRAGMENT_PAYLOAD + 200_000);
         assertThat(f.sessions.v2Memory().used()).as("returned").isLessThan(100_000);
     }
 
     @Test
     void allV2PeersTogetherHoldNoMoreThanTheBudget() throws Exception {
-        f = RelayFixture.withV2(dir, RelaySettings.defaults().with(io.ciphergram.session.SessionLimits.defaults()
+        f = RelayFixture.withV2(dir, RelaySettings.defaults().with(SessionLimits.defaults()
                 .withFlood(0, 20).withV2MemoryBudget(100_000)));
         V2Client alice = v2("10.0.0.1", 1).join("alice");
         for (int i = 0; i < 8; i++) {
@@ -402,12 +422,12 @@ class HardeningTest {
     @Test
     void v2SessionsPerSourceAreCappedBeforeAnyRsaWork() throws Exception {
         f = RelayFixture.withV2(dir, RelaySettings.defaults().with(
-                io.ciphergram.session.SessionLimits.defaults().withPerSource(32, 32, 3)));
+                SessionLimits.defaults().withPerSource(32, 32, 3)));
         for (int port = 1; port <= 3; port++) {
             v2("10.0.0.9", port).join("n" + port);
         }
         V2Client fourth = v2("10.0.0.9", 4);
-        ClientHandshake handshake = new ClientHandshake("n4", new java.security.SecureRandom());
+        ClientHandshake handshake = new ClientHandshake("n4", new SecureRandom());
         f.relay.onDatagram(fourth.peer, handshake.hello());
         f.relay.onDatagram(fourth.peer, handshake.onRetry((V2Frame.Retry) V2Codec.decode(fourth.last())));
         assertThat(f.counters.droppedCount(DropReason.SERVER_FULL)).isEqualTo(1);
@@ -433,11 +453,11 @@ class HardeningTest {
         again.say("right after");
         assertThat(f.counters.droppedCount(DropReason.FLOODED)).as("still over its limit").isGreaterThan(flooded);
         again.read();
-        f.advance(java.time.Duration.ofSeconds(5)); // past the flood limit: everything queued drains
+        f.advance(Duration.ofSeconds(5)); // past the flood limit: everything queued drains
         again.say("later");
         for (int i = 0; i < 5; i++) {
             dave.read();
-            f.advance(java.time.Duration.ofSeconds(1));
+            f.advance(Duration.ofSeconds(1));
         }
         assertThat(dave.texts).contains("carol: later").noneMatch(t -> t.equals("* carol left") || t.equals("* carol joined"));
         assertThat(again.texts).contains("* you are carol; /help lists commands");

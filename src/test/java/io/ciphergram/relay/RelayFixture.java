@@ -1,10 +1,14 @@
 package io.ciphergram.relay;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.session.Confinement;
@@ -36,19 +40,20 @@ final class RelayFixture {
     RelayFixture(RelaySettings settings, ServerHandshake handshake, long startNanos) {
         this.clock = new AtomicLong(startNanos);
         this.sessions = new SessionRegistry(settings.sessions(), clock::get, Confinement.firstUse());
-        this.relay = new ChatRelay(sessions, counters, settings, handshake, Runnable::run, timers, Offload.DIRECT);
+        this.relay = new ChatRelay(sessions, counters, settings, handshake, Runnable::run, timers, Offload.DIRECT,
+                RelayEvents.PLAIN);
         relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
     }
 
     /** A relay that speaks both profiles, with a fresh identity in {@code dir}. */
-    static RelayFixture withV2(java.nio.file.Path dir, int maxSessions) throws java.io.IOException {
+    static RelayFixture withV2(Path dir, int maxSessions) throws IOException {
         return withV2(dir, RelaySettings.defaults().with(SessionLimits.defaults().withMaxSessions(maxSessions)));
     }
 
-    static RelayFixture withV2(java.nio.file.Path dir, RelaySettings settings) throws java.io.IOException {
+    static RelayFixture withV2(Path dir, RelaySettings settings) throws IOException {
         long start = 1_000_000_000L;
-        io.ciphergram.crypto.ServerIdentity identity = io.ciphergram.crypto.ServerIdentity.loadOrCreate(dir.resolve("id.pem"));
-        ServerHandshake handshake = new ServerHandshake(identity, settings.v2Limits(), new java.security.SecureRandom(),
+        ServerIdentity identity = ServerIdentity.loadOrCreate(dir.resolve("id.pem"));
+        ServerHandshake handshake = new ServerHandshake(identity, settings.v2Limits(), new SecureRandom(),
                 start);
         return new RelayFixture(settings, handshake, start);
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.v2.ClientHandshake;
@@ -68,7 +69,7 @@ final class V2Client {
                 try {
                     channel.open(d, fixture.clock.get()).messages()
                             .forEach(m -> texts.add(new String(m, StandardCharsets.UTF_8)));
-                } catch (io.ciphergram.protocol.FrameException ignored) {
+                } catch (FrameException ignored) {
                     // a retransmission already seen
                 }
             }

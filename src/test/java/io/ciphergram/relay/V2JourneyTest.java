@@ -4,12 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedReader;
+import java.io.PipedWriter;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -19,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.cli.ClientCommand;
 import io.ciphergram.cli.KnownServers;
+import io.ciphergram.protocol.v2.V2Codec;
+import io.ciphergram.testing.ChatPeer;
 import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.testing.LossyUdpProxy;
 import io.ciphergram.testing.V2Peer;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,7 +79,7 @@ class V2JourneyTest {
             carol.awaitLine("v1bob (private): private from v2");
             carol.say("/msg v1alice private from classic");
             alice.awaitLine("v1carol (private): private from classic");
-            io.ciphergram.testing.ChatPeer.barrier(alice, "v1alice", bob, carol);
+            ChatPeer.barrier(alice, "v1alice", bob, carol);
             assertThat(bob.received()).noneMatch(l -> l.contains("private from"));
 
             alice.say("/who");
@@ -101,7 +117,7 @@ class V2JourneyTest {
             bob.say("/quit");
             bob.awaitLine("* bye");
             alice.awaitLine("* v3bob left");
-            assertThat(bob.connection().awaitDelivered(java.time.Duration.ofSeconds(5))).isTrue();
+            assertThat(bob.connection().awaitDelivered(Duration.ofSeconds(5))).isTrue();
         }
     }
 
@@ -145,19 +161,19 @@ class V2JourneyTest {
             carol.awaitLine("* v5alice left");
             // 40 lines against a limit of 10/s with a burst of 20: all paced through, none flooded, in order.
             assertThat(carol.received().stream().filter(l -> l.startsWith("v5alice: ")))
-                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 40)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 40)
                             .mapToObj(i -> "v5alice: paced " + i).toList());
         }
     }
 
     @Test
     void endOfInputWithoutAcknowledgementsExitsNonZeroAndSaysSo() throws Exception {
-        java.io.PipedWriter typing = new java.io.PipedWriter();
-        BufferedReader stdin = new BufferedReader(new java.io.PipedReader(typing));
+        PipedWriter typing = new PipedWriter();
+        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (io.ciphergram.testing.LossyUdpProxy proxy = io.ciphergram.testing.LossyUdpProxy.start(
-                new java.net.InetSocketAddress("127.0.0.1", udp.port()), io.ciphergram.testing.LossyUdpProxy.Impairment.none(), 1)) {
-            java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+        try (LossyUdpProxy proxy = LossyUdpProxy.start(
+                new InetSocketAddress("127.0.0.1", udp.port()), LossyUdpProxy.Impairment.none(), 1)) {
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                     () -> new CommandLine(new ClientCommand(stdin, new PrintStream(new ByteArrayOutputStream(), true,
                             StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
                             .execute("--server", "127.0.0.1:" + proxy.address().getPort(), "--name", "v6lost",
@@ -167,19 +183,19 @@ class V2JourneyTest {
             proxy.close(); // the path to the server disappears
             typing.write("into the void\n");
             typing.close();
-            assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("not every message was acknowledged within 2 s");
         }
     }
 
     @Test
     void aForgedKeyReplyIsIgnoredAndTheGenuineOneStillCompletesTheHandshake() throws Exception {
-        try (java.net.DatagramSocket proxy = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            java.net.InetSocketAddress server = new java.net.InetSocketAddress("127.0.0.1", udp.port());
+        try (DatagramSocket proxy = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", udp.port());
             Thread relay = new Thread(() -> interpose(proxy, server), "forging-proxy");
             relay.setDaemon(true);
             relay.start();
-            try (V2Peer alice = V2Peer.join(new java.net.InetSocketAddress("127.0.0.1", proxy.getLocalPort()), "v7alice",
+            try (V2Peer alice = V2Peer.join(new InetSocketAddress("127.0.0.1", proxy.getLocalPort()), "v7alice",
                     known())) {
                 alice.awaitLine("* you are v7alice; /help lists commands");
             }
@@ -190,30 +206,30 @@ class V2JourneyTest {
      * Forwards datagrams both ways; before the server's KeyReply it sends the client a forged one (its
      * signature altered), as anyone who can send the client datagrams could.
      */
-    private static void interpose(java.net.DatagramSocket proxy, java.net.InetSocketAddress server) {
-        java.net.SocketAddress client = null;
+    private static void interpose(DatagramSocket proxy, InetSocketAddress server) {
+        SocketAddress client = null;
         byte[] buffer = new byte[2048];
         try {
             while (!proxy.isClosed()) {
-                java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 proxy.receive(packet);
-                byte[] data = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                byte[] data = Arrays.copyOf(packet.getData(), packet.getLength());
                 if (packet.getSocketAddress().equals(server)) {
                     if (client == null) {
                         continue;
                     }
-                    if (data.length > 3 && data[2] == io.ciphergram.protocol.v2.V2Codec.KEY_REPLY) {
+                    if (data.length > 3 && data[2] == V2Codec.KEY_REPLY) {
                         byte[] forged = data.clone();
                         forged[forged.length - 1] ^= 1;
-                        proxy.send(new java.net.DatagramPacket(forged, forged.length, client));
+                        proxy.send(new DatagramPacket(forged, forged.length, client));
                     }
-                    proxy.send(new java.net.DatagramPacket(data, data.length, client));
+                    proxy.send(new DatagramPacket(data, data.length, client));
                 } else {
                     client = packet.getSocketAddress();
-                    proxy.send(new java.net.DatagramPacket(data, data.length, server));
+                    proxy.send(new DatagramPacket(data, data.length, server));
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // closed at the end of the test
         }
     }

@@ -113,6 +113,23 @@ class V2RelayTest {
     }
 
     @Test
+    void aKeyOfferWithAValidCookieThatDoesNotOpenIsAFailedHandshake() throws Exception {
+        ClientHandshake handshake = new ClientHandshake("f", random);
+        PeerId peer = Peers.udp("10.0.0.9", 1);
+        relay.onDatagram(peer, handshake.hello());
+        byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(0).datagram()));
+        keyOffer[53] ^= 1; // the public key's DER header: not a key, though the cookie is valid
+        relay.onDatagram(peer, keyOffer);
+        assertThat(counters.handshakesFailedCount("v2")).isEqualTo(1);
+        assertThat(counters.handshakesCompletedCount("v2")).isZero();
+        assertThat(sessions.size()).isZero();
+
+        new Client(2).join("fine");
+        assertThat(counters.handshakesCompletedCount("v2")).isEqualTo(1);
+        assertThat(counters.handshakesFailedCount("v2")).isEqualTo(1);
+    }
+
+    @Test
     void handshakesAreRateLimitedPerSource() {
         byte[] hello = new ClientHandshake("r", random).hello();
         for (int i = 0; i < 60; i++) {

@@ -2,6 +2,7 @@ package io.ciphergram.testing;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.ciphergram.cli.ChatConnection;
@@ -46,7 +47,7 @@ public abstract class ChatPeer<C extends ChatConnection> implements AutoCloseabl
         return received.snapshot();
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger BARRIERS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger BARRIERS = new AtomicInteger();
 
     /**
      * Waits until everything the server sent {@code peers} before now has arrived: {@code from} says a fresh

@@ -3,6 +3,8 @@ package io.ciphergram.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -16,7 +18,7 @@ public final class Lines {
     public static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final java.util.Set<Integer> consumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Integer> consumed = ConcurrentHashMap.newKeySet();
 
     void add(String line) {
         lines.add(line);

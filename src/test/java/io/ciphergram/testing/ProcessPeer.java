@@ -4,14 +4,17 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /** A client in another process: lines to its stdin, its stdout and stderr collected line by line. */
@@ -23,14 +26,20 @@ public final class ProcessPeer implements AutoCloseable {
     private final List<String> stderr = new CopyOnWriteArrayList<>();
 
     public ProcessPeer(List<String> command) throws IOException {
+        this(command, Map.of());
+    }
+
+    /** Runs {@code command} with {@code environment} added to this process's. */
+    public ProcessPeer(List<String> command, Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
         process = builder.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         collect(process.getInputStream(), stdout::add);
         collect(process.getErrorStream(), stderr::add);
     }
 
-    private static void collect(java.io.InputStream in, java.util.function.Consumer<String> into) {
+    private static void collect(InputStream in, Consumer<String> into) {
         Thread t = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -96,7 +97,7 @@ public final class RecordingTcpProxy implements AutoCloseable {
             // A browser may send plain requests on a connection before it upgrades it: frames start after
             // the end of the request that asked for the upgrade.
             String text = new String(bytes, StandardCharsets.ISO_8859_1);
-            int upgrade = text.toLowerCase(java.util.Locale.ROOT).indexOf("upgrade: websocket");
+            int upgrade = text.toLowerCase(Locale.ROOT).indexOf("upgrade: websocket");
             int upgradeEnd = upgrade < 0 ? -1 : text.indexOf("\r\n\r\n", upgrade);
             if (upgradeEnd < 0) {
                 continue; // a plain HTTP connection (the page, its scripts)

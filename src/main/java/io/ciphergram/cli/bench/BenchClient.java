@@ -1,5 +1,7 @@
 package io.ciphergram.cli.bench;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One simulated client: its handshake as a state machine driven by what arrives ({@link #onDatagram}, on
  * a receive thread) and by time ({@link #tick}, on the {@link Ticker} thread at {@link #wakeAt}), then
@@ -98,5 +100,5 @@ abstract class BenchClient {
         return true;
     }
 
-    private static final byte[] HELP_REPLY_PREFIX = "* commands:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HELP_REPLY_PREFIX = "* commands:".getBytes(StandardCharsets.US_ASCII);
 }

@@ -3,6 +3,7 @@ package io.ciphergram.cli.bench;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -65,7 +66,7 @@ public final class CapacitySearch {
         }
         StepResult last = steps.get(steps.size() - 1);
         if (!withinLoss(last)) {
-            return String.format(java.util.Locale.ROOT, "step %d lost %.2f%% (> %.2f%%)", last.step(),
+            return String.format(Locale.ROOT, "step %d lost %.2f%% (> %.2f%%)", last.step(),
                     last.lossPercent(), maxLossPercent);
         }
         if (last.generatorLimited()) {

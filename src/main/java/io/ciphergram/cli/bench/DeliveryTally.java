@@ -1,5 +1,6 @@
 package io.ciphergram.cli.bench;
 
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -58,7 +59,7 @@ final class DeliveryTally {
         }
         if (from != windowFrom) { // a new step: forget the last one's messages
             windowFrom = from;
-            java.util.Arrays.fill(received, null);
+            Arrays.fill(received, null);
         }
         if (parsed.client == recipient || parsed.seq % clients != parsed.client) {
             misrouted++;
@@ -89,7 +90,7 @@ final class DeliveryTally {
         duplicates = 0;
         misrouted = 0;
         windowFrom = Long.MIN_VALUE;
-        java.util.Arrays.fill(received, null);
+        Arrays.fill(received, null);
         return counts;
     }
 }

@@ -1,5 +1,6 @@
 package io.ciphergram.cli.bench;
 
+import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
@@ -10,7 +11,7 @@ final class JsonWriter {
 
     private final StringBuilder out = new StringBuilder();
     /** Whether the container being written already has a member, per nesting level. */
-    private final java.util.ArrayDeque<boolean[]> levels = new java.util.ArrayDeque<>();
+    private final ArrayDeque<boolean[]> levels = new ArrayDeque<>();
     private boolean afterName;
 
     JsonWriter beginObject() {

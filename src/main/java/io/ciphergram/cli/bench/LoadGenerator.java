@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -192,7 +193,7 @@ public final class LoadGenerator {
         notes.add("over WebSocket every client comes from 127.0.0.1, so the server's per-source handshake limit"
                 + " (20/s, burst 50) paces the handshakes of more than 50 clients; the receiver CPU figure covers"
                 + " the callback threads, not the HTTP client's own selector thread");
-        List<Thread> pool = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> pool = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger number = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(config.receiveThreads(), task -> {
             Thread thread = new Thread(task, "ciphergram-bench-ws-" + number.getAndIncrement());

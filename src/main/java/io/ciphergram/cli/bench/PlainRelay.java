@@ -1,6 +1,7 @@
 package io.ciphergram.cli.bench;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -38,7 +39,7 @@ public final class PlainRelay implements AutoCloseable {
 
     /** Binds to {@code bind} (port 0 for any) and relays among {@code clients}, which are known up front. */
     public static PlainRelay start(InetSocketAddress bind, List<InetSocketAddress> clients) throws IOException {
-        DatagramChannel channel = DatagramChannel.open(bind.getAddress() instanceof java.net.Inet6Address
+        DatagramChannel channel = DatagramChannel.open(bind.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);

@@ -1,6 +1,8 @@
 package io.ciphergram.cli.bench;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -39,13 +41,13 @@ final class SourceAddresses {
      * uses the wildcard address of the server's family, and the per-source limits apply to them all.
      */
     static SourceAddresses of(int block, int perSource, InetAddress server) {
-        boolean v4Loopback = server instanceof java.net.Inet4Address && server.isLoopbackAddress();
+        boolean v4Loopback = server instanceof Inet4Address && server.isLoopbackAddress();
         if (v4Loopback && canBind(address(block, 0))) {
             return new SourceAddresses(block, perSource, null);
         }
         try {
             return new SourceAddresses(block, perSource, InetAddress.getByName(
-                    server instanceof java.net.Inet6Address ? "::" : "0.0.0.0"));
+                    server instanceof Inet6Address ? "::" : "0.0.0.0"));
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

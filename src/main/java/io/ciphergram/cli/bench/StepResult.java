@@ -2,6 +2,7 @@ package io.ciphergram.cli.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What one step of a run measured (the raw counts) and what follows from them: loss, rates, and whether
@@ -70,7 +71,7 @@ public record StepResult(int step, double offeredRate, double warmupSeconds, dou
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>();
         if (achievedRate() < KEPT_UP_SHARE * offeredRate) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(Locale.ROOT,
                     "GENERATOR COULD NOT KEEP UP: sent %.0f/s of the %.0f/s offered (%.1f%%)%s",
                     achievedRate(), offeredRate, 100 * achievedRate() / offeredRate,
                     backpressured > 0 ? "; " + backpressured + " messages were held back by full v2 send queues"
@@ -84,11 +85,11 @@ public record StepResult(int step, double offeredRate, double warmupSeconds, dou
             warnings.add(sendFailures + " datagrams could not be sent (a full socket send buffer)");
         }
         if (senderCpuPercent >= BUSY_CPU_PERCENT) {
-            warnings.add(String.format(java.util.Locale.ROOT, "the sender thread was busy %.0f%% of the time:"
+            warnings.add(String.format(Locale.ROOT, "the sender thread was busy %.0f%% of the time:"
                     + " it is near its limit", senderCpuPercent));
         }
         if (receiverCpuPercent >= BUSY_CPU_PERCENT) {
-            warnings.add(String.format(java.util.Locale.ROOT, "a receive thread was busy %.0f%% of the time:"
+            warnings.add(String.format(Locale.ROOT, "a receive thread was busy %.0f%% of the time:"
                     + " it is near its limit (try --receive-threads)", receiverCpuPercent));
         }
         if (duplicates > 0) {

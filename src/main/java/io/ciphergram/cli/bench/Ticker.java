@@ -1,5 +1,6 @@
 package io.ciphergram.cli.bench;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -15,12 +16,12 @@ final class Ticker implements AutoCloseable {
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<BenchClient> clients;
-    private final java.io.PrintStream err;
+    private final PrintStream err;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean reportedError;
 
-    Ticker(List<BenchClient> clients, java.io.PrintStream err) {
+    Ticker(List<BenchClient> clients, PrintStream err) {
         this.clients = List.copyOf(clients);
         this.err = err;
         this.thread = new Thread(this::run, "ciphergram-bench-ticker");

@@ -1,6 +1,8 @@
 package io.ciphergram.cli.bench;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -30,8 +32,8 @@ final class UdpEndpoint implements Endpoint {
      * Opens and binds a socket on {@code source} (any port), not yet connected; an IPv4 socket for an IPv4
      * source, so that it is listed, with its drops, in {@code /proc/net/udp}.
      */
-    static UdpEndpoint bind(java.net.InetAddress source, boolean busy) throws IOException {
-        DatagramChannel channel = DatagramChannel.open(source instanceof java.net.Inet6Address
+    static UdpEndpoint bind(InetAddress source, boolean busy) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(source instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             if (busy) {

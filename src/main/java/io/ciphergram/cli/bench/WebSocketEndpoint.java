@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client's connection to the server's WebSocket gateway ({@code ws://HOST:PORT/ws}, docs/PROTOCOL.md,
@@ -160,7 +161,7 @@ final class WebSocketEndpoint implements Endpoint, WebSocket.Listener {
     public void close() {
         long deadline = System.nanoTime() + 500_000_000L;
         while (stillSending() && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
         closed = true;
         WebSocket ws;

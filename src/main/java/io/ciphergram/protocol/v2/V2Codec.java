@@ -1,5 +1,6 @@
 package io.ciphergram.protocol.v2;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -95,7 +96,7 @@ public final class V2Codec {
                 throw new FrameException(DropReason.MALFORMED_FRAME); // a u32 this implementation cannot hold
             }
             return frame;
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new FrameException(DropReason.MALFORMED_FRAME);
         }
     }

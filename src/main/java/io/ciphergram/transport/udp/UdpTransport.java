@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,8 +18,8 @@ import org.jboss.logging.Logger;
 
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.ChatRelay;
-import io.ciphergram.relay.Egress;
 import io.ciphergram.relay.Counters;
+import io.ciphergram.relay.Egress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
@@ -54,7 +55,7 @@ public class UdpTransport {
     private volatile Context context;
     private volatile int boundPort = -1;
     /** Datagrams handed to the I/O thread and not yet written (or failed). */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     @Inject
     public UdpTransport(Vertx vertx, ChatRelay relay, Counters counters,
@@ -67,7 +68,7 @@ public class UdpTransport {
         this.port = port;
     }
 
-    void start(@Observes StartupEvent event) throws Exception {
+    public void start(@Observes StartupEvent event) throws Exception {
         Context ioThread = vertx.getOrCreateContext();
         CompletableFuture<DatagramSocket> bound = new CompletableFuture<>();
         ioThread.runOnContext(v -> {
@@ -92,7 +93,7 @@ public class UdpTransport {
     }
 
     /** Closed on shutdown so that a dev-mode live reload rebinds the port cleanly. */
-    void stop(@Observes ShutdownEvent event) throws Exception {
+    public void stop(@Observes ShutdownEvent event) throws Exception {
         relay.detach(PeerId.UDP);
         DatagramSocket s = socket;
         socket = null;
@@ -118,7 +119,7 @@ public class UdpTransport {
         synchronized (inFlight) {
             long left;
             while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-                inFlight.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                inFlight.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.ciphergram.transport.ws;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +16,8 @@ import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.relay.ChatRelay;
-import io.ciphergram.relay.Egress;
 import io.ciphergram.relay.Counters;
+import io.ciphergram.relay.Egress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.CloseReason;
@@ -39,6 +40,8 @@ public class WsTransport {
     public static final String WS = "ws";
     /** RFC 6455 section 7.4.1: the frame is bigger than the endpoint will take. */
     static final int MESSAGE_TOO_BIG = 1009;
+    /** RFC 6455: the server is going away (shutting down). */
+    static final int GOING_AWAY = 1001;
     private static final UserData.TypedKey<Link> LINK = new UserData.TypedKey<>("ciphergram.link");
     private static final long IDLE_CHECK_MILLIS = 5_000;
 
@@ -56,6 +59,7 @@ public class WsTransport {
 
     private final Map<Long, Link> links = new ConcurrentHashMap<>();
     private final AtomicLong numbers = new AtomicLong();
+    private volatile boolean accepting = true;
     private final ChatRelay relay;
     private final Counters counters;
     private final Vertx vertx;
@@ -64,7 +68,7 @@ public class WsTransport {
 
     @Inject
     public WsTransport(ChatRelay relay, Counters counters, Vertx vertx,
-            @ConfigProperty(name = "ciphergram.ws.idle-timeout") java.time.Duration idleTimeout) {
+            @ConfigProperty(name = "ciphergram.ws.idle-timeout") Duration idleTimeout) {
         this.relay = relay;
         this.counters = counters;
         this.vertx = vertx;
@@ -90,12 +94,27 @@ public class WsTransport {
         }
     }
 
+    /** At shutdown: from now on new connections are closed at once, and every open one is closed. */
+    public void shutdown(String why) {
+        accepting = false;
+        closeAll(why);
+    }
+
+    /** False once {@link #shutdown} has run (readiness). */
+    public boolean accepting() {
+        return accepting;
+    }
+
     /** Open connections, for health and metrics. */
     public int connections() {
         return links.size();
     }
 
     void opened(WebSocketConnection connection) {
+        if (!accepting) {
+            refuse(connection, new CloseReason(GOING_AWAY, "server shutting down"));
+            return;
+        }
         InetSocketAddress remote = connection.userData().get(UpgradeCheck.REMOTE);
         long number = numbers.incrementAndGet();
         Link link = new Link(connection, PeerId.connection(WS, remote, number));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class BenchTextTest {
         assertThatThrownBy(() -> new BenchText("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BenchText("a b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BenchText("ü")).isInstanceOf(IllegalArgumentException.class);
-        String tag = BenchText.randomRun(new java.util.Random(1));
+        String tag = BenchText.randomRun(new Random(1));
         assertThat(tag).hasSize(6).matches("[a-z0-9]+");
         assertThat(new BenchText(tag).run()).isEqualTo(tag);
     }

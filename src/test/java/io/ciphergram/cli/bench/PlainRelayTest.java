@@ -2,12 +2,16 @@ package io.ciphergram.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +29,7 @@ class PlainRelayTest {
     }
 
     private DatagramChannel client() throws Exception {
-        DatagramChannel channel = DatagramChannel.open(java.net.StandardProtocolFamily.INET)
+        DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         channel.socket().setSoTimeout(2_000);
         clients.add(channel);
@@ -34,13 +38,13 @@ class PlainRelayTest {
 
     private static byte[] receive(DatagramChannel channel, int timeoutMillis) throws Exception {
         channel.socket().setSoTimeout(timeoutMillis);
-        java.net.DatagramPacket packet = new java.net.DatagramPacket(new byte[65_536], 65_536);
+        DatagramPacket packet = new DatagramPacket(new byte[65_536], 65_536);
         try {
             channel.socket().receive(packet);
         } catch (SocketTimeoutException e) {
             return null;
         }
-        return java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+        return Arrays.copyOf(packet.getData(), packet.getLength());
     }
 
     @Test
@@ -51,7 +55,7 @@ class PlainRelayTest {
         List<InetSocketAddress> addresses = List.of((InetSocketAddress) alice.getLocalAddress(),
                 (InetSocketAddress) bob.getLocalAddress(), (InetSocketAddress) carol.getLocalAddress());
         try (PlainRelay relay = PlainRelay.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), addresses)) {
-            byte[] datagram = "AAECAwQFBgcICQoLDA0OD3WNgRSuR7lk/g8xTsfTiQU=".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] datagram = "AAECAwQFBgcICQoLDA0OD3WNgRSuR7lk/g8xTsfTiQU=".getBytes(StandardCharsets.US_ASCII);
             alice.send(ByteBuffer.wrap(datagram), relay.address());
             assertThat(receive(bob, 2_000)).isEqualTo(datagram);
             assertThat(receive(carol, 2_000)).isEqualTo(datagram);
@@ -60,7 +64,7 @@ class PlainRelayTest {
             assertThat(relay.forwarded()).isEqualTo(2);
 
             byte[] reply = new byte[1_200];
-            java.util.Arrays.fill(reply, (byte) 0x5a);
+            Arrays.fill(reply, (byte) 0x5a);
             carol.send(ByteBuffer.wrap(reply), relay.address());
             assertThat(receive(alice, 2_000)).isEqualTo(reply);
             assertThat(receive(bob, 2_000)).isEqualTo(reply);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class SocketDropsTest {
     @Test
     void anUnreadableTableMakesEveryFigureUnknown() {
         assertThat(SocketDrops.parse(List.of()).sum(List.of())).isZero();
-        SocketDrops none = SocketDrops.readFrom(java.nio.file.Path.of("/nonexistent/net/udp"));
+        SocketDrops none = SocketDrops.readFrom(Path.of("/nonexistent/net/udp"));
         assertThat(none.known()).isFalse();
         assertThat(none.sum(List.of(new InetSocketAddress("127.0.0.1", 1)))).isEqualTo(-1);
         assertThat(none.server(new InetSocketAddress("127.0.0.1", 1))).isEqualTo(-1);

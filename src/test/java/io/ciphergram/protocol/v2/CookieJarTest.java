@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import io.ciphergram.testing.Peers;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.testing.Peers;
 
 class CookieJarTest {
 
@@ -77,7 +78,7 @@ class CookieJarTest {
             tampered[i] ^= 0x01;
             assertThat(jar.verify(ALICE, tampered, START)).as("flipped byte %d", i).isFalse();
         }
-        assertThat(jar.verify(ALICE, java.util.Arrays.copyOf(cookie, 15), START)).isFalse();
+        assertThat(jar.verify(ALICE, Arrays.copyOf(cookie, 15), START)).isFalse();
         assertThat(jar.verify(ALICE, new byte[16], START)).isFalse();
         assertThat(jar.verify(ALICE, new byte[0], START)).isFalse();
         assertThat(jar.verify(ALICE, null, START)).isFalse();

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.ciphergram.testing.Peers;
 import io.ciphergram.crypto.ServerIdentity;
+import io.ciphergram.crypto.SessionSecret;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.v2.ClientHandshake.HandshakeException;
+import io.ciphergram.testing.Peers;
 
 class HandshakeTest {
 
@@ -213,7 +214,7 @@ class HandshakeTest {
         return (V2Frame.Retry) V2Codec.decode(server.onHello(peer, new V2Frame.Hello(new byte[32]), nowNanos));
     }
 
-    private static SecureChannel channel(SecureChannel.Role role, long sessionId, io.ciphergram.crypto.SessionSecret secret,
+    private static SecureChannel channel(SecureChannel.Role role, long sessionId, SessionSecret secret,
             byte[] transcriptHash) {
         return new SecureChannel(role, sessionId, secret, transcriptHash, new TokenBucket(0, 0, T0),
                 10 * SECOND, V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, T0);

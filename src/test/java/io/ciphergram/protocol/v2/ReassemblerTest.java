@@ -3,6 +3,7 @@ package io.ciphergram.protocol.v2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -20,7 +21,7 @@ class ReassemblerTest {
 
     private static Fragment frag(long id, int index, int count, int length) {
         byte[] payload = new byte[length];
-        java.util.Arrays.fill(payload, (byte) (id * 16 + index));
+        Arrays.fill(payload, (byte) (id * 16 + index));
         return new Fragment(id, index, count, payload);
     }
 

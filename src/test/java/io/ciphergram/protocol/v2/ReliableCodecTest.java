@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -91,9 +92,9 @@ class ReliableCodecTest {
     @Test
     void rejectsDataWhosePayloadLengthDisagreesWithTheBytesThatFollow() {
         byte[] good = ReliableCodec.encode(new ReliableFrame.Data(1, 1, 0, 1, new byte[] {1, 2, 3}));
-        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 1);
-        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
-        byte[] headerOnly = java.util.Arrays.copyOf(good, 10);
+        byte[] truncated = Arrays.copyOf(good, good.length - 1);
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        byte[] headerOnly = Arrays.copyOf(good, 10);
 
         assertThat(reasonFor(truncated)).isEqualTo(Reason.TRUNCATED);
         assertThat(reasonFor(trailing)).isEqualTo(Reason.TRAILING_BYTES);

@@ -6,9 +6,9 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PipedReader;
 import java.io.PipedWriter;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -17,9 +17,13 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.cli.ClientCommand;
+import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.SecureChannel;
+import io.ciphergram.protocol.v2.V2Codec;
+import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -85,7 +93,7 @@ class WsGatewayTest {
     }
 
     /** Opens a connection, does {@code what}, and returns the status code the server closed it with. */
-    private int closeCode(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> what) throws Exception {
+    private int closeCode(Function<WebSocket, CompletableFuture<WebSocket>> what) throws Exception {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws(), new WebSocket.Listener() {
             @Override
@@ -129,7 +137,7 @@ class WsGatewayTest {
     @Test
     void aConnectionThatDropsWithoutAWordEndsItsSessionAtOnce() throws Exception {
         try (ClassicPeer dora = ClassicPeer.join(udp.port(), "g2dora")) {
-            java.util.concurrent.BlockingQueue<byte[]> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+            BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws(), new WebSocket.Listener() {
                 @Override
                 public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
@@ -140,15 +148,15 @@ class WsGatewayTest {
                     return null;
                 }
             }).get(10, TimeUnit.SECONDS);
-            io.ciphergram.protocol.v2.ClientHandshake handshake =
-                    new io.ciphergram.protocol.v2.ClientHandshake("g2gone", new java.security.SecureRandom());
+            ClientHandshake handshake =
+                    new ClientHandshake("g2gone", new SecureRandom());
             socket.sendBinary(ByteBuffer.wrap(handshake.hello()), true).get(10, TimeUnit.SECONDS);
-            byte[] offer = handshake.onRetry((io.ciphergram.protocol.v2.V2Frame.Retry)
-                    io.ciphergram.protocol.v2.V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
+            byte[] offer = handshake.onRetry((V2Frame.Retry)
+                    V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
             socket.sendBinary(ByteBuffer.wrap(offer), true).get(10, TimeUnit.SECONDS);
-            var established = handshake.onKeyReply((io.ciphergram.protocol.v2.V2Frame.KeyReply)
-                    io.ciphergram.protocol.v2.V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
-            var channel = io.ciphergram.protocol.v2.SecureChannel.client(established, System.nanoTime());
+            var established = handshake.onKeyReply((V2Frame.KeyReply)
+                    V2Codec.decode(replies.poll(10, TimeUnit.SECONDS)));
+            var channel = SecureChannel.client(established, System.nanoTime());
             channel.offer("here for a moment".getBytes(StandardCharsets.UTF_8));
             for (byte[] record : channel.poll(System.nanoTime())) {
                 socket.sendBinary(ByteBuffer.wrap(record), true).get(10, TimeUnit.SECONDS);

@@ -1,0 +1,58 @@
+package io.ciphergram.api;
+
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.ciphergram.relay.Engine;
+import io.ciphergram.relay.RelayLoop;
+import io.ciphergram.server.Lifecycle;
+import io.ciphergram.transport.udp.UdpTransport;
+import io.ciphergram.transport.ws.WsTransport;
+
+/**
+ * Health on the management interface ({@code /q/health/live}, {@code /q/health/ready}, port 9000):
+ * <ul>
+ * <li>live, {@code relay (udp, ws)}: the relay thread, which every transport needs, is still taking turns
+ * (it takes one at least every second; ten seconds without one means it is stuck, and only a restart
+ * helps);</li>
+ * <li>ready, {@code udp}: the UDP socket is bound and the server is not shutting down;</li>
+ * <li>ready, {@code ws}: the WebSocket gateway accepts connections (it stops at shutdown).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    /** Longer than this without a turn and the relay thread is stuck. */
+    static final long STUCK_NANOS = 10 * RelayLoop.HEARTBEAT;
+
+    @Produces
+    @Liveness
+    public HealthCheck relay(Engine engine) {
+        return () -> {
+            long since = engine.loop().sinceLastTurnNanos();
+            return HealthCheckResponse.named("relay (udp, ws)").status(since < STUCK_NANOS)
+                    .withData("last-turn-ms-ago", TimeUnit.NANOSECONDS.toMillis(since)).build();
+        };
+    }
+
+    @Produces
+    @Readiness
+    public HealthCheck udp(UdpTransport udp, Lifecycle lifecycle) {
+        return () -> HealthCheckResponse.named("udp").status(udp.listening() && !lifecycle.stopping())
+                .withData("port", udp.port()).withData("shutting-down", lifecycle.stopping()).build();
+    }
+
+    @Produces
+    @Readiness
+    public HealthCheck ws(WsTransport ws, Lifecycle lifecycle) {
+        return () -> HealthCheckResponse.named("ws").status(ws.accepting() && !lifecycle.stopping())
+                .withData("path", "/ws").withData("connections", ws.connections()).build();
+    }
+}
