@@ -14,6 +14,7 @@ import io.ciphergram.relay.Engine;
 import io.ciphergram.session.MemoryBudget;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.transport.udp.UdpTransport;
 import io.ciphergram.transport.ws.WsTransport;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,9 +34,11 @@ public class RelayMetrics implements MeterBinder {
     static final List<String> TRANSPORTS = List.of(PeerId.UDP, WsTransport.WS);
 
     private final Engine engine;
+    private final UdpTransport udp;
 
-    public RelayMetrics(Engine engine) {
+    public RelayMetrics(Engine engine, UdpTransport udp) {
         this.engine = engine;
+        this.udp = udp;
     }
 
     @Override
@@ -85,6 +88,9 @@ public class RelayMetrics implements MeterBinder {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1).dividedBy(100))
                 .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
         counters.relayLatencyTo(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
+        FunctionCounter.builder("ciphergram.udp.kernel.dropped", udp, u -> Math.max(0, u.kernelDrops()))
+                .description("Datagrams the kernel dropped at the UDP sockets because their receive buffers were full"
+                        + " (the relay was overloaded and left them there)").register(registry);
         MemoryBudget v2Memory = engine.sessions().v2Memory();
         Gauge.builder("ciphergram.v2.memory.used", v2Memory, MemoryBudget::used).baseUnit("bytes")
                 .description("Bytes v2 sessions hold in queues, unacknowledged fragments and reassembly").register(registry);

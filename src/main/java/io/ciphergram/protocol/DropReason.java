@@ -40,6 +40,11 @@ public enum DropReason {
     BAD_KEY_PHASE,
     /** Arrived while the relay was stopping, too late to be handled. */
     UNAVAILABLE,
+    /**
+     * Arrived while the relay thread already had its fill of datagrams waiting: shed on arrival, before any
+     * decoding or crypto, so that an overload costs the excess and not everything.
+     */
+    OVERLOADED,
     /** No room for a new handshake or session: its source, or the whole registry, is at its limit. */
     SERVER_FULL,
     /**

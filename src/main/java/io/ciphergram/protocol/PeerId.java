@@ -9,8 +9,9 @@ import java.util.Objects;
  * {@code ws}), its remote address (for a connection-oriented transport, the client's address), and for
  * such transports a connection number that tells apart connections from one address (0 for datagram
  * transports). It holds what a transport needs to answer: the UDP egress sends to {@link #address()}
- * as it is; the WebSocket egress finds its connection by {@link #connection()}. Immutable, with its hash,
- * its text form and its {@link Source} computed once, so that sessions and limits key on it cheaply.
+ * as it is; the WebSocket egress finds its connection by {@link #connection()}. Immutable. Made for every
+ * datagram received, so it computes only its hash up front; its text form and {@link Source}, needed at
+ * handshakes and in logs, on first use (a benign race: any thread computes the same immutable value).
  */
 public final class PeerId {
 
@@ -19,9 +20,9 @@ public final class PeerId {
     private final String transport;
     private final InetSocketAddress address;
     private final long connection;
-    private final Source source;
-    private final String text;
     private final int hash;
+    private Source source;
+    private String text;
 
     private PeerId(String transport, InetSocketAddress address, long connection) {
         this.transport = Objects.requireNonNull(transport);
@@ -30,12 +31,7 @@ public final class PeerId {
             throw new IllegalArgumentException("a peer's address is an IP address, never a name to resolve");
         }
         this.connection = connection;
-        this.source = Source.of(address.getAddress());
-        String ip = address.getAddress() instanceof Inet4Address
-                ? address.getAddress().getHostAddress()
-                : "[" + address.getAddress().getHostAddress() + "]";
-        this.text = ip + ":" + address.getPort() + (connection == 0 ? "" : "#" + connection);
-        this.hash = Objects.hash(transport, address, connection);
+        this.hash = (31 * transport.hashCode() + address.hashCode()) * 31 + Long.hashCode(connection);
     }
 
     /** A peer of the UDP transport: its datagrams' source address. */
@@ -67,12 +63,23 @@ public final class PeerId {
 
     /** What per-source limits key on: the IPv4 address, or the /64 of an IPv6 address. */
     public Source source() {
-        return source;
+        Source s = source;
+        if (s == null) {
+            source = s = Source.of(address.getAddress());
+        }
+        return s;
     }
 
     /** {@code ip:port} (IPv6 in brackets), then {@code #connection} for connection transports: the cookie binds to it. */
     public String addressText() {
-        return text;
+        String t = text;
+        if (t == null) {
+            String ip = address.getAddress() instanceof Inet4Address
+                    ? address.getAddress().getHostAddress()
+                    : "[" + address.getAddress().getHostAddress() + "]";
+            text = t = ip + ":" + address.getPort() + (connection == 0 ? "" : "#" + connection);
+        }
+        return t;
     }
 
     @Override
@@ -88,6 +95,6 @@ public final class PeerId {
 
     @Override
     public String toString() {
-        return transport + "/" + text;
+        return transport + "/" + addressText();
     }
 }

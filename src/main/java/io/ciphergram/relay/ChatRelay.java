@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
@@ -26,6 +27,11 @@ import io.ciphergram.session.SessionRegistry;
 public final class ChatRelay {
 
     private static final System.Logger LOG = System.getLogger(ChatRelay.class.getName());
+    /**
+     * Datagrams that may wait for the relay thread at once; more are shed on arrival ({@code overloaded}).
+     * At the relay's capacity (docs/BENCHMARKS.md) this is well under a second of work.
+     */
+    static final int MAX_WAITING = 4096;
 
     private final SessionRegistry sessions;
     private final Counters counters;
@@ -36,6 +42,8 @@ public final class ChatRelay {
     private final ClassicIngress classic;
     private final V2Ingress v2;
     private final Admin admin;
+    /** Submitted datagrams the relay thread has not yet taken (any thread). */
+    private final AtomicInteger waiting = new AtomicInteger();
     private boolean stopping;
 
     /**
@@ -75,13 +83,34 @@ public final class ChatRelay {
         return admin;
     }
 
-    /** A datagram from a transport's I/O thread: handled on the relay thread. Any thread. */
+    /**
+     * Whether the relay thread already has {@link #MAX_WAITING} datagrams waiting: a transport that can hold
+     * back (UDP leaves them in the socket's buffer) should until it is not. Any thread.
+     */
+    public boolean busy() {
+        return waiting.get() >= MAX_WAITING;
+    }
+
+    /**
+     * A datagram from a transport's I/O thread: handled on the relay thread; shed at once (counted,
+     * {@code overloaded}) if the relay thread is {@link #busy()}. Any thread.
+     */
     public void submit(PeerId from, byte[] datagram) {
         long received = System.nanoTime();
         counters.bytesIn(datagram.length);
+        if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            counters.received();
+            counters.dropped(DropReason.OVERLOADED);
+            return;
+        }
         try {
-            relayThread.execute(() -> onDatagram(from, datagram, received));
+            relayThread.execute(() -> {
+                waiting.decrementAndGet();
+                onDatagram(from, datagram, received);
+            });
         } catch (RejectedExecutionException e) {
+            waiting.decrementAndGet();
             counters.received();
             counters.dropped(DropReason.UNAVAILABLE);
         }

@@ -10,10 +10,14 @@
  * reads or writes any of it, so none of it takes a lock; the registry checks its owner on every call
  * ({@link io.ciphergram.session.Confinement}) and fails fast otherwise.
  *
- * <p><b>I/O threads</b> (Vert.x event loops) belong to the transports. They turn what arrives into
- * {@code (PeerId, bytes)} and post it to the relay thread ({@link io.ciphergram.relay.ChatRelay#submit});
- * they send what the relay thread hands their {@link io.ciphergram.relay.Egress}, which queues the
- * datagrams of one relay turn and passes them to its I/O thread in one batch at the end of the turn.
+ * <p><b>Transport threads</b> turn what arrives into {@code (PeerId, bytes)} and post it to the relay thread
+ * ({@link io.ciphergram.relay.ChatRelay#submit}); at most {@code ChatRelay.MAX_WAITING} datagrams wait at
+ * once, and a transport holds back (UDP) or sheds the excess, counted, before any decoding or crypto. UDP
+ * has one receive thread per socket ({@code ciphergram-udp-N}, sockets sharing the port with
+ * {@code SO_REUSEPORT}), and the relay thread itself writes UDP datagrams (non-blocking {@code sendto}) as
+ * it produces them. The WebSocket gateway's I/O threads are Vert.x event loops: its
+ * {@link io.ciphergram.relay.Egress} queues the datagrams of one relay turn and passes them to the event
+ * loop in one batch at the end of the turn.
  *
  * <p><b>Handshake workers</b> run expensive one-off crypto (RSA key transport, Ed25519 signing) on
  * immutable inputs ({@link io.ciphergram.relay.Offload}); the outcome is posted back to the relay thread,

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.ciphergram.relay.Engine;
-import io.ciphergram.transport.udp.UdpTransport;
 import io.ciphergram.transport.ws.WsTransport;
 import io.quarkus.runtime.ShutdownEvent;
 
@@ -29,15 +28,13 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger(Lifecycle.class);
 
     private final Engine engine;
-    private final UdpTransport udp;
     private final WsTransport ws;
     private final Duration grace;
     private volatile boolean stopping;
 
-    public Lifecycle(Engine engine, UdpTransport udp, WsTransport ws,
+    public Lifecycle(Engine engine, WsTransport ws,
             @ConfigProperty(name = "ciphergram.shutdown.grace") Duration grace) {
         this.engine = engine;
-        this.udp = udp;
         this.ws = ws;
         this.grace = grace;
     }
@@ -49,10 +46,9 @@ public class Lifecycle {
 
     void stop(@Observes @Priority(10) ShutdownEvent event) {
         stopping = true;
-        long deadline = System.nanoTime() + grace.toNanos();
         try {
+            // Done once the relay thread has handed every last datagram to its transport (UDP: sent).
             engine.relay().shutdown().get(grace.toNanos(), TimeUnit.NANOSECONDS);
-            udp.drain(deadline - System.nanoTime());
         } catch (TimeoutException e) {
             LOG.warnf("shutdown: the last notices were not all sent within %s", grace);
         } catch (InterruptedException e) {

@@ -22,9 +22,9 @@ class LifecycleTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final Engine engine = Engine.start(RelaySettings.defaults(), null);
-    private final UdpTransport udp = new UdpTransport(vertx, engine.relay(), engine.counters(), "127.0.0.1", 0);
+    private final UdpTransport udp = new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", 0);
     private final WsTransport ws = new WsTransport(engine.relay(), engine.counters(), vertx, Duration.ofSeconds(180));
-    private final Lifecycle lifecycle = new Lifecycle(engine, udp, ws, Duration.ofSeconds(2));
+    private final Lifecycle lifecycle = new Lifecycle(engine, ws, Duration.ofSeconds(2));
     private final HealthChecks checks = new HealthChecks();
 
     @AfterEach

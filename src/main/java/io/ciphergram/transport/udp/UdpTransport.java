@@ -1,13 +1,24 @@
 package io.ciphergram.transport.udp;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,166 +33,224 @@ import io.ciphergram.relay.Counters;
 import io.ciphergram.relay.Egress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
 
 /**
- * The UDP edge: one Vert.x datagram socket, bytes in and bytes out, nothing else. Its event loop (the I/O
- * thread) posts every datagram to the relay thread with the sender's {@link PeerId}; the relay thread
- * queues what it sends in this transport's {@link Egress}, which hands each turn's datagrams to the I/O
- * thread in one batch.
+ * The UDP edge: bytes in, bytes out, nothing else, on the JDK's own datagram channels.
+ *
+ * <p><b>Threads.</b> Each <em>lane</em> is one channel bound to the service's port (several share it with
+ * {@code SO_REUSEPORT}, and the kernel spreads the clients over them by address) and one receive thread
+ * ({@code ciphergram-udp-N}) that waits on its own selector, drains every datagram the socket holds and
+ * posts each to the relay thread with the sender's {@link PeerId}. The relay thread sends itself: a
+ * non-blocking {@code sendto} on the first lane's channel straight from its {@link Egress}, so a datagram
+ * leaves in the turn that produced it, with no hand-over to another thread. A send the kernel refuses (the
+ * socket's send buffer is full) is counted as a failed send, as a datagram lost on the path would be.
+ *
+ * <p><b>Why not Vert.x's datagram socket</b> (docs/BENCHMARKS.md has the figures): on its NIO transport it
+ * cannot share a port ({@code SO_REUSEPORT} needs Netty's native transport, whose Linux file does not
+ * resolve for the Netty Quarkus brings), its receive-buffer option is also Netty's per-read buffer (so the
+ * socket buffer could not be raised without megabyte reads, and bursts overflowed the 64 KiB one), and every
+ * send re-resolved a host string and went through a promise on the event loop, which also did every read.
  */
 @ApplicationScoped
 public class UdpTransport {
 
     private static final Logger LOG = Logger.getLogger(UdpTransport.class);
-    /**
-     * Vert.x uses this both as SO_RCVBUF and as Netty's fixed per-read buffer, whose default (2048) would
-     * silently truncate a seed client's 4096-byte datagram. 64 KiB holds any UDP datagram whole, so an
-     * oversize one arrives intact and is counted rather than cut.
-     */
-    private static final int RECEIVE_BUFFER = 65_536;
+    /** How long a receive thread waits before looking again whether the relay thread has caught up. */
+    private static final long BACKOFF_NANOS = 50_000;
+    /** Any UDP datagram fits, so an oversize one arrives whole and is counted rather than cut. */
+    private static final int MAX_DATAGRAM = 65_536;
 
-    private final Vertx vertx;
     private final ChatRelay relay;
     private final Counters counters;
     private final String host;
     private final int port;
-    private volatile DatagramSocket socket;
-    private volatile Context context;
+    private final int lanes;
+    private final int receiveBuffer;
+    private final int sendBuffer;
+    private final List<DatagramChannel> channels = new ArrayList<>();
+    private final List<Selector> selectors = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile DatagramChannel sending;
     private volatile int boundPort = -1;
-    /** Datagrams handed to the I/O thread and not yet written (or failed). */
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     @Inject
-    public UdpTransport(Vertx vertx, ChatRelay relay, Counters counters,
+    public UdpTransport(ChatRelay relay, Counters counters,
             @ConfigProperty(name = "ciphergram.udp.host", defaultValue = "0.0.0.0") String host,
-            @ConfigProperty(name = "ciphergram.udp.port", defaultValue = "12345") int port) {
-        this.vertx = vertx;
+            @ConfigProperty(name = "ciphergram.udp.port", defaultValue = "12345") int port,
+            @ConfigProperty(name = "ciphergram.udp.receive-threads", defaultValue = "0") int receiveThreads,
+            @ConfigProperty(name = "ciphergram.udp.receive-buffer", defaultValue = "4194304") int receiveBuffer,
+            @ConfigProperty(name = "ciphergram.udp.send-buffer", defaultValue = "1048576") int sendBuffer) {
         this.relay = relay;
         this.counters = counters;
         this.host = host;
         this.port = port;
+        this.lanes = receiveThreads > 0 ? receiveThreads : Math.min(4, Runtime.getRuntime().availableProcessors());
+        this.receiveBuffer = receiveBuffer;
+        this.sendBuffer = sendBuffer;
     }
 
-    public void start(@Observes StartupEvent event) throws Exception {
-        Context ioThread = vertx.getOrCreateContext();
-        CompletableFuture<DatagramSocket> bound = new CompletableFuture<>();
-        ioThread.runOnContext(v -> {
-            DatagramSocket s = vertx.createDatagramSocket(new DatagramSocketOptions()
-                    .setReceiveBufferSize(RECEIVE_BUFFER).setSendBufferSize(RECEIVE_BUFFER));
-            s.handler(this::receive);
-            s.exceptionHandler(e -> LOG.debugf("UDP socket error: %s", e.getClass().getSimpleName()));
-            s.listen(port, host).onComplete(result -> {
-                if (result.succeeded()) {
-                    bound.complete(s);
-                } else {
-                    bound.completeExceptionally(result.cause());
+    /** With the defaults: one lane per core (at most four), 4 MiB to receive, 1 MiB to send. */
+    public UdpTransport(ChatRelay relay, Counters counters, String host, int port) {
+        this(relay, counters, host, port, 0, 4 << 20, 1 << 20);
+    }
+
+    public synchronized void start(@Observes StartupEvent event) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        ProtocolFamily family = address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        try {
+            int bindTo = port;
+            for (int lane = 0; lane < lanes; lane++) {
+                DatagramChannel channel = DatagramChannel.open(family);
+                channels.add(channel);
+                if (lanes > 1) {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
-            });
-        });
-        DatagramSocket s = bound.get(10, TimeUnit.SECONDS);
-        context = ioThread;
-        socket = s;
-        boundPort = s.localAddress().port();
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
+                channel.bind(new InetSocketAddress(address, bindTo));
+                bindTo = ((InetSocketAddress) channel.getLocalAddress()).getPort(); // port 0: the others join the first's
+                channel.configureBlocking(false);
+                Selector selector = Selector.open();
+                selectors.add(selector);
+                channel.register(selector, SelectionKey.OP_READ);
+            }
+            boundPort = bindTo;
+        } catch (IOException | RuntimeException e) {
+            closeAll();
+            throw e;
+        }
+        for (int lane = 0; lane < lanes; lane++) {
+            DatagramChannel channel = channels.get(lane);
+            Selector selector = selectors.get(lane);
+            Thread thread = new Thread(() -> receive(channel, selector), "ciphergram-udp-" + lane);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        sending = channels.get(0);
         relay.attach(PeerId.UDP, new UdpEgress());
-        LOG.infof("Ciphergram UDP listening on %s:%d", host, boundPort);
+        int granted = channels.get(0).getOption(StandardSocketOptions.SO_RCVBUF);
+        LOG.infof("Ciphergram UDP listening on %s:%d (%d receive threads, %d KiB receive buffer each)", host, boundPort,
+                lanes, granted / 1024);
+        if (granted < receiveBuffer) {
+            LOG.warnf("the kernel granted a %d KiB UDP receive buffer of the %d KiB asked for: bursts may overflow it;"
+                    + " raise net.core.rmem_max", granted / 1024, receiveBuffer / 1024);
+        }
     }
 
     /** Closed on shutdown so that a dev-mode live reload rebinds the port cleanly. */
-    public void stop(@Observes ShutdownEvent event) throws Exception {
+    public synchronized void stop(@Observes ShutdownEvent event) throws InterruptedException {
         relay.detach(PeerId.UDP);
-        DatagramSocket s = socket;
-        socket = null;
-        if (s != null) {
-            s.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        sending = null;
+        closeAll();
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+        threads.clear();
+        boundPort = -1;
+    }
+
+    private void closeAll() {
+        for (Selector selector : selectors) {
+            closeQuietly(selector);
+        }
+        for (DatagramChannel channel : channels) {
+            closeQuietly(channel);
+        }
+        selectors.clear();
+        channels.clear();
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
-    private void sent() {
-        if (inFlight.decrementAndGet() == 0) {
-            synchronized (inFlight) {
-                inFlight.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Waits until every datagram handed to this transport has been written, or {@code timeoutNanos} has
-     * passed: at shutdown, so that the last notices and Close records leave before the socket closes.
-     */
-    public void drain(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        synchronized (inFlight) {
-            long left;
-            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-                inFlight.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
-    }
-
-    /** The bound UDP port (useful when configured as 0), or -1 before start. */
+    /** The bound UDP port (useful when configured as 0), or -1 when not listening. */
     public int port() {
         return boundPort;
     }
 
     public boolean listening() {
-        return socket != null;
+        return sending != null;
     }
 
-    private void receive(DatagramPacket packet) {
-        InetSocketAddress from;
-        try {
-            // The sender's host is always an IP literal here, so this parses it and never resolves a name.
-            from = new InetSocketAddress(InetAddress.getByName(packet.sender().host()), packet.sender().port());
-        } catch (UnknownHostException e) {
-            return;
+    /**
+     * Datagrams the kernel dropped at this transport's sockets because their receive buffers were full
+     * (Linux: the last column of {@code /proc/net/udp} and {@code udp6} for our port), or -1 where that
+     * cannot be read. Cumulative since the sockets were opened.
+     */
+    public long kernelDrops() {
+        int bound = boundPort;
+        if (bound < 0) {
+            return 0;
         }
-        relay.submit(PeerId.udp(from), packet.data().getBytes());
+        String portHex = String.format(":%04X", bound);
+        long drops = 0;
+        boolean read = false;
+        for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length >= 13 && fields[1].endsWith(portHex)) {
+                        drops += Long.parseLong(fields[fields.length - 1]);
+                    }
+                }
+                read = true;
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or no IPv6: what could be read counts
+            }
+        }
+        return read ? drops : -1;
     }
 
-    /** Relay-thread side: queues a turn's datagrams, then hands them to the I/O thread together. */
+    /**
+     * A lane's receive thread: waits for datagrams, then takes every one the socket holds, unless the relay
+     * thread already has its fill waiting ({@link ChatRelay#busy()}).
+     */
+    private void receive(DatagramChannel channel, Selector selector) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        try {
+            while (channel.isOpen()) {
+                selector.select();
+                selector.selectedKeys().clear();
+                SocketAddress from;
+                while (!relay.busy() && (from = channel.receive(buffer.clear())) != null) {
+                    byte[] datagram = new byte[buffer.flip().remaining()];
+                    buffer.get(datagram);
+                    relay.submit(PeerId.udp((InetSocketAddress) from), datagram);
+                }
+                while (relay.busy() && channel.isOpen()) {
+                    // Overloaded: leave the rest in the socket, whose buffer absorbs a burst and sheds a
+                    // flood at no cost to the relay (the kernel counts those drops: kernelDrops()).
+                    LockSupport.parkNanos(BACKOFF_NANOS);
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (channel.isOpen()) {
+                LOG.errorf("UDP receive stopped: %s", e.toString());
+            }
+        }
+    }
+
+    /** The relay thread's sending side: one non-blocking send per datagram, through a buffer it owns. */
     private final class UdpEgress implements Egress {
 
-        private record Outgoing(InetSocketAddress to, byte[] datagram) {
-        }
-
-        private List<Outgoing> queued = new ArrayList<>();
+        private final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
 
         @Override
         public void send(PeerId to, byte[] datagram) {
-            queued.add(new Outgoing(to.address(), datagram));
-        }
-
-        @Override
-        public void flush() {
-            if (queued.isEmpty()) {
-                return;
-            }
-            List<Outgoing> batch = queued;
-            queued = new ArrayList<>();
-            inFlight.addAndGet(batch.size());
-            context.runOnContext(v -> {
-                DatagramSocket s = socket;
-                for (Outgoing out : batch) {
-                    if (s == null) {
-                        counters.sendFailed();
-                        sent();
-                        continue;
-                    }
-                    s.send(Buffer.buffer(out.datagram()), out.to().getPort(), out.to().getAddress().getHostAddress())
-                            .onComplete(result -> {
-                                if (result.failed()) {
-                                    counters.sendFailed();
-                                }
-                                sent();
-                            });
+            DatagramChannel channel = sending;
+            try {
+                if (channel == null || channel.send(out.clear().put(datagram).flip(), to.address()) == 0) {
+                    counters.sendFailed();
                 }
-            });
+            } catch (IOException | RuntimeException e) {
+                counters.sendFailed(); // unreachable address, closed socket: the datagram is lost, counted
+            }
         }
     }
 }

@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.testing.ClassicPeer;
-import io.vertx.core.Vertx;
 
 /**
  * The UDP edge without Quarkus: it serves on the port it bound and, once stopped, releases that port,
@@ -22,17 +26,15 @@ import io.vertx.core.Vertx;
  */
 class UdpTransportTest {
 
-    private final Vertx vertx = Vertx.vertx();
     private final Engine engine = Engine.start(RelaySettings.defaults(), null);
 
     @AfterEach
     void close() throws Exception {
         engine.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
     private UdpTransport transport(int port) {
-        return new UdpTransport(vertx, engine.relay(), engine.counters(), "127.0.0.1", port);
+        return new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", port);
     }
 
     /**
@@ -67,5 +69,56 @@ class UdpTransportTest {
         }
         second.stop(null);
         await().atMost(Duration.ofSeconds(5)).until(() -> free(port));
+    }
+
+    @Test
+    void anOverloadedRelayIsNotFedMoreThanItCanTakeAndTheKernelsDropsAreCounted() throws Exception {
+        // A small socket buffer, so that what the relay cannot take overflows it quickly.
+        UdpTransport udp = new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", 0, 1, 64 * 1024, 64 * 1024);
+        udp.start(null);
+        CountDownLatch stuck = new CountDownLatch(1);
+        engine.loop().execute(() -> {
+            try {
+                stuck.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long before = engine.counters().receivedCount();
+        try (DatagramSocket client = new DatagramSocket()) {
+            byte[] junk = "not a frame".getBytes(StandardCharsets.US_ASCII);
+            InetSocketAddress server = new InetSocketAddress("127.0.0.1", udp.port());
+            for (int i = 0; i < 20_000; i++) {
+                client.send(new DatagramPacket(junk, junk.length, server));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> engine.relay().busy() && udp.kernelDrops() > 0);
+        } finally {
+            stuck.countDown();
+        }
+        // Every datagram is either handled by the relay or counted as dropped by the kernel.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engine.counters().receivedCount() - before + udp.kernelDrops() == 20_000);
+        assertThat(engine.counters().droppedCount(DropReason.OVERLOADED)).as("nothing shed after it was read").isZero();
+        udp.stop(null);
+    }
+
+    @Test
+    void aRelayTooBusyToTakeMoreShedsTheExcessOnArrivalAndCountsIt() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        engine.loop().execute(() -> {
+            try {
+                stuck.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        PeerId peer = PeerId.udp(new InetSocketAddress("127.0.0.1", 9));
+        for (int i = 0; i < 5_000; i++) {
+            engine.relay().submit(peer, new byte[] {'x'});
+        }
+        assertThat(engine.relay().busy()).isTrue();
+        assertThat(engine.counters().droppedCount(DropReason.OVERLOADED)).isEqualTo(5_000 - 4_096);
+        stuck.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.counters().receivedCount() == 5_000);
     }
 }
