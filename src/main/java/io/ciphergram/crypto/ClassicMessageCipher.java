@@ -8,21 +8,23 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 
 /**
- * Seals and opens the seed's chat messages: IV(16) || AES-128-CBC-PKCS#7(UTF-8 text), a fresh random IV
- * each. Callers never choose an IV or a padding. {@code Cipher} instances are reused per thread (the JDK
- * provider uses AES-NI).
+ * Seals and opens the seed's chat messages: IV(16) || AES-128-CBC-PKCS#7(UTF-8 text), a fresh unpredictable IV
+ * each. Callers never choose an IV or a padding. {@code Cipher} instances are reused per thread and key
+ * ({@link CipherCache}; the JDK provider uses AES-NI).
  */
 public final class ClassicMessageCipher {
 
     public static final int IV_LENGTH = 16;
     public static final int BLOCK = 16;
 
-    private static final ThreadLocal<Cipher> CBC = ThreadLocal.withInitial(() -> newCipher("AES/CBC/PKCS5Padding"));
+    private static final CipherCache CBC = new CipherCache("AES/CBC/PKCS5Padding");
 
-    private final SecureRandom random;
+    /** IVs per thread ({@link IvSource}), keyed from {@code random}. */
+    private final ThreadLocal<IvSource> ivs;
 
+    /** @param random seeds the IV generators (thread-safe, as every {@code SecureRandom} is) */
     public ClassicMessageCipher(SecureRandom random) {
-        this.random = random;
+        this.ivs = ThreadLocal.withInitial(() -> new IvSource(random));
     }
 
     /** The sealed size of a text of {@code plaintextBytes} UTF-8 bytes: IV plus the PKCS#7-padded blocks. */
@@ -32,20 +34,20 @@ public final class ClassicMessageCipher {
 
     public byte[] seal(SessionKey key, String text) {
         byte[] iv = new byte[IV_LENGTH];
-        random.nextBytes(iv);
+        ivs.get().next(iv);
         return seal(key, text.getBytes(StandardCharsets.UTF_8), iv);
     }
 
     public byte[] seal(SessionKey key, byte[] utf8Text) {
         byte[] iv = new byte[IV_LENGTH];
-        random.nextBytes(iv);
+        ivs.get().next(iv);
         return seal(key, utf8Text, iv);
     }
 
     /** Package-private: a fixed IV is only for reproducing test vectors. */
     static byte[] seal(SessionKey key, byte[] plaintext, byte[] iv) {
         try {
-            Cipher cipher = CBC.get();
+            Cipher cipher = CBC.forKey(key);
             cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(iv));
             byte[] out = new byte[IV_LENGTH + cipher.getOutputSize(plaintext.length)];
             System.arraycopy(iv, 0, out, 0, IV_LENGTH);
@@ -69,7 +71,7 @@ public final class ClassicMessageCipher {
             throw new CryptoFailure();
         }
         try {
-            Cipher cipher = CBC.get();
+            Cipher cipher = CBC.forKey(key);
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new IvParameterSpec(sealed, 0, IV_LENGTH));
             return cipher.doFinal(sealed, IV_LENGTH, sealed.length - IV_LENGTH);
         } catch (GeneralSecurityException e) {

@@ -13,7 +13,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * record header and should be part of the associated data.
  *
  * <p>The sender calls {@link #seal}; the receiver calls {@link #open} and then, only if it succeeds, marks the
- * sequence number in its replay window. Thread-safe; {@code Cipher} instances are reused per thread.
+ * sequence number in its replay window. Thread-safe; {@code Cipher} instances are reused per thread and key ({@link CipherCache}).
  */
 public final class SequencedAead {
 
@@ -30,8 +30,7 @@ public final class SequencedAead {
      */
     public static final long REJECT_AFTER_MESSAGES = (1L << 24) + (1L << 22);
 
-    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(
-            () -> ClassicMessageCipher.newCipher("AES/GCM/NoPadding"));
+    private static final CipherCache GCM = new CipherCache("AES/GCM/NoPadding");
 
     private final TrafficKey key;
 
@@ -59,7 +58,7 @@ public final class SequencedAead {
         }
         key.claimForSealing(seq);
         try {
-            Cipher cipher = GCM.get();
+            Cipher cipher = GCM.forKey(key);
             cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), nonce(seq));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(plaintext);
@@ -77,7 +76,7 @@ public final class SequencedAead {
             throw new CryptoFailure();
         }
         try {
-            Cipher cipher = GCM.get();
+            Cipher cipher = GCM.forKey(key);
             cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), nonce(seq));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed);

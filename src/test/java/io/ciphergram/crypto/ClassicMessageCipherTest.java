@@ -73,4 +73,30 @@ class ClassicMessageCipherTest {
         assertThatThrownBy(() -> cipher.open(key, new byte[33])).isInstanceOf(CryptoFailure.class);
         assertThatThrownBy(() -> cipher.open(key, new byte[0])).isInstanceOf(CryptoFailure.class);
     }
+
+    @Test
+    void keysInTurnBeyondTheCipherCacheEachSealAndOpenUnderTheirOwn() throws Exception {
+        SessionKey[] keys = new SessionKey[CipherCache.CAPACITY + 44];
+        byte[][] sealed = new byte[keys.length][];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < keys.length; i++) {
+                if (round == 0) {
+                    keys[i] = SessionKey.random(random);
+                }
+                sealed[i] = cipher.seal(keys[i], "line " + i);
+            }
+            for (int i = 0; i < keys.length; i++) {
+                assertThat(new String(cipher.open(keys[i], sealed[i]), StandardCharsets.UTF_8)).isEqualTo("line " + i);
+                int other = (i + 1) % keys.length;
+                byte[] underOther = sealed[i];
+                // Under another key: a failure, or (when the garbage happens to end in valid padding) other bytes.
+                try {
+                    assertThat(new String(cipher.open(keys[other], underOther), StandardCharsets.UTF_8))
+                            .isNotEqualTo("line " + i);
+                } catch (CryptoFailure expected) {
+                    // the usual outcome
+                }
+            }
+        }
+    }
 }
