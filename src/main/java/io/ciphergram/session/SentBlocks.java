@@ -1,5 +1,8 @@
 package io.ciphergram.session;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The ciphertext blocks the server has sent one classic session, so that it never accepts any of them back
  * as input (docs/PROTOCOL.md, "Threat model (classic)"). The classic key protects both directions and CBC
@@ -8,58 +11,77 @@ package io.ciphergram.session;
  * blocks decrypt to text the attacker partly chooses ({@code /msg mallory …}). The format cannot change;
  * the server's defence is to recognise its own blocks, wherever they appear in an input.
  *
- * <p>Memory per session is bounded: two Bloom filters (the current and the previous generation), each
- * holding {@code window} blocks in {@value #BITS_PER_BLOCK} bits apiece with {@value #PROBES} probes, so at
- * least the last {@code window} blocks sent (and at most twice that) are recognised, with a false match
- * rate under 2.2e-7 per block and filter. The blocks are AES outputs, pseudorandom to anyone without the
- * key, so their own bits index the filters. Filters are allocated on first use, so a session that was never
- * sent anything costs nothing. Relay-thread state.
+ * <p>The blocks are kept in generations of Bloom filters, {@value #BITS_PER_BLOCK} bits per block and
+ * {@value #PROBES} probes: at full, a block the server never sent matches one generation with probability
+ * about 2e-9, so a legitimate message (its IV and blocks tested against two full generations) is dropped
+ * as {@code reflected} about once in 30 million. At least the last {@code window} blocks sent are
+ * recognised. Generations start small and grow fourfold up to {@code window} blocks, so a session that was
+ * sent little holds little (nothing until its first datagram; 24 KiB per full generation at the default
+ * window, 48 KiB at most). The blocks are AES outputs, pseudorandom to anyone without the key; the probes
+ * are derived from them by a 64-bit mixer and reduced to a filter position by multiplication, never by
+ * division. Relay-thread state.
  */
 public final class SentBlocks {
 
     static final int BLOCK = 16;
-    static final int BITS_PER_BLOCK = 32;
-    /** The optimal k for 32 bits per element: 32 ln 2 ≈ 22. */
-    static final int PROBES = 22;
+    static final int BITS_PER_BLOCK = 48;
+    static final int PROBES = 16;
+    /** The first generation's size in blocks (if the window is larger). */
+    static final int FIRST_GENERATION = 256;
+
+    /** One Bloom filter of at most {@code capacity} blocks. */
+    private static final class Generation {
+        final long[] words;
+        final long bits;
+        final int capacity;
+        int count;
+
+        Generation(int capacity) {
+            this.capacity = capacity;
+            this.bits = (long) capacity * BITS_PER_BLOCK;
+            this.words = new long[(int) ((bits + 63) >>> 6)];
+        }
+    }
 
     private final int window;
-    private final long bits;
-    private long[] current;
-    private long[] previous;
-    private int inCurrent;
+    /** Oldest first; the last is the one being filled. */
+    private final List<Generation> generations = new ArrayList<>(3);
 
-    /** @param window blocks per generation, at least 1 */
+    /** @param window blocks always recognised, at least 1 */
     public SentBlocks(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("the reflection window holds at least one block");
         }
         this.window = window;
-        this.bits = (long) window * BITS_PER_BLOCK;
     }
 
     /** Records the ciphertext blocks of {@code ivAndCiphertext} (the IV, chosen at random, is not one). */
     public void record(byte[] ivAndCiphertext) {
         for (int at = BLOCK; at + BLOCK <= ivAndCiphertext.length; at += BLOCK) {
-            if (current == null) {
-                current = new long[(int) ((bits + 63) / 64)];
-            } else if (inCurrent == window) {
-                previous = current;
-                current = new long[previous.length];
-                inCurrent = 0;
+            Generation current = filling();
+            long w0 = word(ivAndCiphertext, at);
+            long w1 = word(ivAndCiphertext, at + 8);
+            for (int i = 0; i < PROBES; i += 2) {
+                long mixed = mix((w0 + i * GOLDEN) ^ w1);
+                set(current, mixed & 0xFFFF_FFFFL);
+                set(current, mixed >>> 32);
             }
-            set(current, ivAndCiphertext, at);
-            inCurrent++;
+            current.count++;
         }
     }
 
     /** Whether any 16-byte block of {@code ivAndCiphertext} after the IV (or the IV's place) is one the server sent. */
     public boolean containsAnyOf(byte[] ivAndCiphertext) {
-        if (current == null) {
+        if (generations.isEmpty()) {
             return false;
         }
         for (int at = 0; at + BLOCK <= ivAndCiphertext.length; at += BLOCK) {
-            if (test(current, ivAndCiphertext, at) || (previous != null && test(previous, ivAndCiphertext, at))) {
-                return true;
+            long w0 = word(ivAndCiphertext, at);
+            long w1 = word(ivAndCiphertext, at + 8);
+            for (Generation g : generations) {
+                if (contains(g, w0, w1)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -67,28 +89,72 @@ public final class SentBlocks {
 
     /** Bytes of filter held now; for the memory figures. */
     public long footprintBytes() {
-        return 8L * ((current == null ? 0 : current.length) + (previous == null ? 0 : previous.length));
-    }
-
-    private void set(long[] filter, byte[] block, int at) {
-        long h1 = word(block, at);
-        long h2 = word(block, at + 8) | 1;
-        for (int i = 0; i < PROBES; i++) {
-            long bit = Long.remainderUnsigned(h1 + i * h2, bits);
-            filter[(int) (bit >>> 6)] |= 1L << bit;
+        long bytes = 0;
+        for (Generation g : generations) {
+            bytes += 8L * g.words.length;
         }
+        return bytes;
     }
 
-    private boolean test(long[] filter, byte[] block, int at) {
-        long h1 = word(block, at);
-        long h2 = word(block, at + 8) | 1;
-        for (int i = 0; i < PROBES; i++) {
-            long bit = Long.remainderUnsigned(h1 + i * h2, bits);
-            if ((filter[(int) (bit >>> 6)] & (1L << bit)) == 0) {
+    /** The generation to add to: a new one when the last is full, and the oldest let go once the rest hold a window. */
+    private Generation filling() {
+        Generation last = generations.isEmpty() ? null : generations.get(generations.size() - 1);
+        if (last != null && last.count < last.capacity) {
+            return last;
+        }
+        int capacity = last == null ? Math.min(window, FIRST_GENERATION) : (int) Math.min(window, 4L * last.capacity);
+        Generation next = new Generation(capacity);
+        generations.add(next);
+        // The generations after the oldest already hold at least a window of the most recent blocks (the new
+        // one will only add more recent ones), so the oldest is no longer needed.
+        while (generations.size() > 2 && heldAfterOldest() >= window) {
+            generations.remove(0);
+        }
+        return next;
+    }
+
+    private int heldAfterOldest() {
+        int held = 0;
+        for (int i = 1; i < generations.size() - 1; i++) {
+            held += generations.get(i).count;
+        }
+        return held;
+    }
+
+    private static boolean contains(Generation g, long w0, long w1) {
+        for (int i = 0; i < PROBES; i += 2) {
+            long mixed = mix((w0 + i * GOLDEN) ^ w1);
+            if (!test(g, mixed & 0xFFFF_FFFFL) || !test(g, mixed >>> 32)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A position in the filter from 32 random bits: multiply-shift range reduction (Lemire), no division. */
+    private static long position(Generation g, long random32) {
+        return (random32 * g.bits) >>> 32;
+    }
+
+    private static void set(Generation g, long random32) {
+        long bit = position(g, random32);
+        g.words[(int) (bit >>> 6)] |= 1L << bit;
+    }
+
+    private static boolean test(Generation g, long random32) {
+        long bit = position(g, random32);
+        return (g.words[(int) (bit >>> 6)] & (1L << bit)) != 0;
+    }
+
+    private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
+
+    /** MurmurHash3's 64-bit finaliser: every output bit depends on every input bit. */
+    private static long mix(long x) {
+        x ^= x >>> 33;
+        x *= 0xFF51_AFD7_ED55_8CCDL;
+        x ^= x >>> 33;
+        x *= 0xC4CE_B9FE_1A85_EC53L;
+        return x ^ (x >>> 33);
     }
 
     private static long word(byte[] b, int at) {

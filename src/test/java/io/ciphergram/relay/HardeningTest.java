@@ -346,7 +346,7 @@ class HardeningTest {
             alice.say("reply " + i);
         }
         ClassicSession session = (ClassicSession) f.sessions.session(alice.peer);
-        assertThat(session.sentBlocks().footprintBytes()).isLessThanOrEqualTo(2L * 4096 * 4);
+        assertThat(session.sentBlocks().footprintBytes()).isLessThanOrEqualTo(2L * 4096 * 6);
         assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: reply "))).hasSize(3_000);
         assertThat(f.counters.droppedCount(DropReason.REFLECTED)).isZero();
     }
