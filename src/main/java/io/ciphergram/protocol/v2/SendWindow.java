@@ -56,6 +56,14 @@ public final class SendWindow {
     private Failure failure;
     private long retransmissionCount;
     private long invalidAcks;
+    /**
+     * No fragment's timer or give-up deadline falls before this; exactly the earliest when {@code boundExact}.
+     * Kept so that the checks made on every send and every timer are O(1) rather than a scan of the window:
+     * sending only lowers it, an ack only removes fragments (so it stays a lower bound), and a scan makes it
+     * exact again.
+     */
+    private long bound = Long.MAX_VALUE;
+    private boolean boundExact = true;
 
     public SendWindow(RttEstimator rtt) {
         this(rtt, ReliableConstants.SEND_WINDOW, ReliableConstants.MAX_RETRANSMISSIONS,
@@ -99,7 +107,9 @@ public final class SendWindow {
             throw new IllegalStateException(failure != null ? "session given up: " + failure : "send window full");
         }
         ReliableFrame.Data data = ReliableFrame.Data.of(nextSequence, fragment);
-        unacknowledged.put(nextSequence, new InFlight(data, nowNanos, nowNanos + rtt.rtoNanos()));
+        InFlight sent = new InFlight(data, nowNanos, nowNanos + rtt.rtoNanos());
+        unacknowledged.put(nextSequence, sent);
+        bound = Math.min(bound, earliest(sent));
         nextSequence++;
         return data;
     }
@@ -120,6 +130,7 @@ public final class SendWindow {
         if (acked.isEmpty()) {
             return AckOutcome.NOTHING_NEW;
         }
+        boundExact = false;
         InFlight newestSampleable = null;
         for (InFlight f : acked) {
             newestSampleable = sampleable(f, newestSampleable);
@@ -143,6 +154,7 @@ public final class SendWindow {
                 // RFC 8985 §6.2: allow a quarter round trip of reordering before calling it lost
                 long reorderWindow = rtt.srttNanos() + rtt.srttNanos() / 4;
                 f.deadlineNanos = Math.min(f.deadlineNanos, Math.max(nowNanos, f.lastSentNanos + reorderWindow));
+                bound = Math.min(bound, f.deadlineNanos);
             }
         }
     }
@@ -159,10 +171,10 @@ public final class SendWindow {
      * doubled timeout. Empty once the session is given up; check {@link #failure()} after each call.
      */
     public List<ReliableFrame.Data> retransmissionsDue(long nowNanos) {
-        List<ReliableFrame.Data> due = new ArrayList<>();
-        if (failure != null) {
-            return due;
+        if (failure != null || nowNanos < bound) {
+            return new ArrayList<>(0);
         }
+        List<ReliableFrame.Data> due = new ArrayList<>();
         for (InFlight f : unacknowledged.values()) {
             if (nowNanos - f.firstSentNanos >= giveUpNanos) {
                 return fail(FailureCause.DEADLINE, f, due);
@@ -180,6 +192,7 @@ public final class SendWindow {
             retransmissionCount++;
             due.add(f.data);
         }
+        recomputeBound();
         return due;
     }
 
@@ -188,11 +201,23 @@ public final class SendWindow {
         if (failure != null) {
             return Long.MAX_VALUE;
         }
-        long next = Long.MAX_VALUE;
-        for (InFlight f : unacknowledged.values()) {
-            next = Math.min(next, Math.min(f.deadlineNanos, f.firstSentNanos + giveUpNanos));
+        if (!boundExact) {
+            recomputeBound();
         }
-        return next;
+        return bound;
+    }
+
+    private void recomputeBound() {
+        bound = Long.MAX_VALUE;
+        for (InFlight f : unacknowledged.values()) {
+            bound = Math.min(bound, earliest(f));
+        }
+        boundExact = true;
+    }
+
+    /** When {@code f} next needs attention: its timer, or its give-up deadline. */
+    private long earliest(InFlight f) {
+        return Math.min(f.deadlineNanos, f.firstSentNanos + giveUpNanos);
     }
 
     /** True when every fragment sent has been acknowledged (and the session was not given up). */
