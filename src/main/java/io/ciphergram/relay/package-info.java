@@ -16,8 +16,8 @@
  * has one receive thread per socket ({@code ciphergram-udp-N}, sockets sharing the port with
  * {@code SO_REUSEPORT}), and the relay thread itself writes UDP datagrams (non-blocking {@code sendto}) as
  * it produces them. The WebSocket gateway's I/O threads are Vert.x event loops: its
- * {@link io.ciphergram.relay.Egress} queues the datagrams of one relay turn and passes them to the event
- * loop in one batch at the end of the turn.
+ * {@link io.ciphergram.relay.Egress} hands each frame to its connection, whose event loop writes it.
+ * {@link io.ciphergram.relay.Egress#flush()} at the end of each turn is there for transports that batch.
  *
  * <p><b>Handshake workers</b> run expensive one-off crypto (RSA key transport, Ed25519 signing) on
  * immutable inputs ({@link io.ciphergram.relay.Offload}); the outcome is posted back to the relay thread,
