@@ -1,5 +1,6 @@
 package io.ciphergram.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -243,6 +244,14 @@ public final class ClusterNode implements Cluster {
     /** The end of a relay turn: the link sends what this turn queued. */
     public void flush() {
         link.flush();
+    }
+
+    /**
+     * Sends what is queued (the goodbye {@link #leave} queued) and closes the link, waiting at most
+     * {@code grace}. Any thread, once the relay has stopped using this node.
+     */
+    public void close(Duration grace) {
+        link.close(grace);
     }
 
     // ---- what the link tells ------------------------------------------------------------------------

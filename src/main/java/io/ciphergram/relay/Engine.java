@@ -34,7 +34,6 @@ public final class Engine implements AutoCloseable {
     private final ServerIdentity identity;
     private final RelaySettings settings;
     private final ClusterNode cluster;
-    private final ClusterLink link;
 
     private Engine(RelaySettings settings, ServerIdentity identity, RelayEvents events, ClusterSettings clusterSettings,
             ClusterLink link) {
@@ -50,7 +49,6 @@ public final class Engine implements AutoCloseable {
                 new SecureRandom(), clock.getAsLong());
         this.relay = new ChatRelay(sessions, counters, settings, handshake, loop, loop, offload, events);
         loop.every(EXPIRY_SWEEP.toNanos(), relay::expireIdle);
-        this.link = link;
         if (link == null) {
             this.cluster = null;
             loop.endOfTurn(relay::endOfTurn);
@@ -118,8 +116,8 @@ public final class Engine implements AutoCloseable {
     public void close() {
         loop.close();
         offload.close();
-        if (link != null) {
-            link.close(LINK_GRACE); // the goodbye queued at shutdown leaves before the connection closes
+        if (cluster != null) {
+            cluster.close(LINK_GRACE); // the goodbye queued at shutdown leaves before the connection closes
         }
     }
 }
