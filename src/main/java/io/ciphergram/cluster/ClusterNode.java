@@ -57,6 +57,8 @@ public final class ClusterNode implements Cluster {
     private boolean toldDown;
     private boolean leaving;
     private boolean snapshotPending;
+    /** When the link last came up. */
+    private long upSinceNanos;
     private volatile String info = "{}";
     private volatile ClusterStatus status;
 
@@ -261,6 +263,7 @@ public final class ClusterNode implements Cluster {
             return;
         }
         linkUp = true;
+        upSinceNanos = clock.getAsLong();
         announce();
         if (toldDown) {
             toldDown = false;
@@ -341,7 +344,11 @@ public final class ClusterNode implements Cluster {
         link.snapshot().whenComplete((states, failed) -> onRelayThread(() -> {
             snapshotPending = false;
             if (failed == null && !leaving) {
-                changed(view.replace(wellFormed(states), self, asked, clock.getAsLong()));
+                // Missing from the store means dead, unless the store itself came back empty (a Redis restart)
+                // and the others have not announced themselves again yet: they have a ttl to do so.
+                long now = clock.getAsLong();
+                boolean settled = now - upSinceNanos >= ttlNanos;
+                changed(view.replace(wellFormed(states), self, asked, now, upSinceNanos, settled));
                 publishStatus();
             }
         }));

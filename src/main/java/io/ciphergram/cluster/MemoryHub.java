@@ -72,6 +72,22 @@ public final class MemoryHub {
         delivery.execute(() -> link.events.up());
     }
 
+    /** The store restarts empty (as Redis without persistence does): every link goes down, everything is lost. */
+    public void restart() {
+        List<String> ids;
+        synchronized (this) {
+            ids = List.copyOf(links.keySet());
+            instances.clear();
+            aliveUntil.clear();
+            infos.clear();
+            revisions.clear();
+            claims.clear();
+            members.clear();
+            holders.clear();
+        }
+        ids.forEach(this::cut);
+    }
+
     /** Whether the store holds {@code id} as alive now. */
     public synchronized boolean alive(String id) {
         Long until = aliveUntil.get(id);

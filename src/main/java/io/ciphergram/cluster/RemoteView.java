@@ -35,6 +35,8 @@ final class RemoteView {
     private static final class Instance {
         long revision = -1;
         long heardNanos;
+        /** When a snapshot last listed it (never: {@link Long#MIN_VALUE}). */
+        long listedNanos = Long.MIN_VALUE;
         String info = "";
         final Map<String, String> claims = new HashMap<>();
         final Map<String, String> members = new HashMap<>();
@@ -78,10 +80,14 @@ final class RemoteView {
     }
 
     /**
-     * Every live instance's state, read after {@code askedNanos}. {@code self} is skipped; an instance
-     * missing from it is dropped unless heard from since {@code askedNanos}.
+     * Every live instance's state, read after {@code askedNanos}. {@code self} is skipped. An instance
+     * missing from it is dropped, unless heard from since {@code askedNanos}, or unless {@code !settled}
+     * and no snapshot has listed it since {@code upSinceNanos}, when this instance's link came up: the
+     * store may have come back empty and that instance not yet announced itself again ({@link #expire}
+     * still drops it if it never does).
      */
-    Changes replace(List<ClusterLink.InstanceState> snapshot, String self, long askedNanos, long now) {
+    Changes replace(List<ClusterLink.InstanceState> snapshot, String self, long askedNanos, long now, long upSinceNanos,
+            boolean settled) {
         Changes changes = Changes.collect();
         Map<String, ClusterLink.InstanceState> live = new HashMap<>();
         for (ClusterLink.InstanceState state : snapshot) {
@@ -91,7 +97,9 @@ final class RemoteView {
         }
         for (Iterator<Map.Entry<String, Instance>> it = instances.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Instance> entry = it.next();
-            if (!live.containsKey(entry.getKey()) && entry.getValue().heardNanos < askedNanos) {
+            Instance instance = entry.getValue();
+            boolean missing = !live.containsKey(entry.getKey()) && instance.heardNanos < askedNanos;
+            if (missing && (settled || instance.listedNanos >= upSinceNanos)) {
                 forget(entry.getValue(), changes);
                 it.remove();
             }
@@ -99,6 +107,7 @@ final class RemoteView {
         for (ClusterLink.InstanceState state : live.values()) {
             Instance instance = instances.computeIfAbsent(state.id(), id -> new Instance(now));
             instance.heardNanos = Math.max(instance.heardNanos, now);
+            instance.listedNanos = now;
             instance.info = state.info();
             if (state.revision() < instance.revision) {
                 continue; // events already told something newer

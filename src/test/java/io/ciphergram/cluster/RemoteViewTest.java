@@ -47,7 +47,7 @@ class RemoteViewTest {
     void aSnapshotOlderThanAnEventThatOvertookItDoesNotUndoIt() {
         long asked = 1 * SECOND;
         view.apply(event("a", 7, ClusterMessage.Change.JOINED, "carol"), 2 * SECOND);
-        RemoteView.Changes changes = view.replace(List.of(state("a", 6, Map.of())), "me", asked, 3 * SECOND);
+        RemoteView.Changes changes = view.replace(List.of(state("a", 6, Map.of())), "me", asked, 3 * SECOND, 0, true);
         assertThat(changes.none()).isTrue();
         assertThat(view.members()).containsExactly("carol");
     }
@@ -57,7 +57,7 @@ class RemoteViewTest {
         view.apply(event("a", 1, ClusterMessage.Change.JOINED, "dave"), 0);
         // "dave left" and "erin joined" were lost on the way
         RemoteView.Changes changes = view.replace(List.of(state("a", 3, Map.of("erin", "Erin"), "erin")), "me", SECOND,
-                2 * SECOND);
+                2 * SECOND, 0, true);
         assertThat(changes.left()).containsExactly("dave");
         assertThat(changes.joined()).containsExactly("Erin");
         assertThat(view.claimed("erin")).isTrue();
@@ -67,14 +67,31 @@ class RemoteViewTest {
     void anInstanceMissingFromASnapshotIsGoneUnlessHeardFromSinceItWasAskedFor() {
         view.apply(event("old", 1, ClusterMessage.Change.JOINED, "frank"), 0);
         view.apply(event("new", 1, ClusterMessage.Change.JOINED, "gina"), 5 * SECOND);
-        RemoteView.Changes changes = view.replace(List.of(), "me", 4 * SECOND, 6 * SECOND);
+        RemoteView.Changes changes = view.replace(List.of(), "me", 4 * SECOND, 6 * SECOND, 0, true);
         assertThat(changes.left()).containsExactly("frank");
         assertThat(view.members()).containsExactly("gina");
     }
 
     @Test
+    void rightAfterReconnectingAnInstanceNotYetBackInTheStoreIsKeptUntilItsTtlRunsOut() {
+        view.apply(event("a", 1, ClusterMessage.Change.JOINED, "frank"), 0);
+        long up = SECOND;
+        assertThat(view.replace(List.of(), "me", 2 * SECOND, 2 * SECOND, up, false).none()).isTrue();
+        assertThat(view.members()).containsExactly("frank");
+        assertThat(view.expire(TTL + 1, TTL).left()).containsExactly("frank");
+    }
+
+    @Test
+    void rightAfterReconnectingAnInstanceThatWasBackAndIsMissingAgainIsGone() {
+        long up = SECOND;
+        view.replace(List.of(state("a", 1, Map.of("gus", "gus"), "gus")), "me", 2 * SECOND, 2 * SECOND, up, false);
+        RemoteView.Changes changes = view.replace(List.of(), "me", 3 * SECOND, 3 * SECOND, up, false);
+        assertThat(changes.left()).containsExactly("gus");
+    }
+
+    @Test
     void theInstanceItselfIsNotPartOfItsView() {
-        view.replace(List.of(state("me", 1, Map.of("hal", "hal"), "hal")), "me", 0, 0);
+        view.replace(List.of(state("me", 1, Map.of("hal", "hal"), "hal")), "me", 0, 0, 0, true);
         assertThat(view.members()).isEmpty();
         assertThat(view.claimed("hal")).isFalse();
     }
@@ -91,7 +108,7 @@ class RemoteViewTest {
     @Test
     void instancesNotConfirmedWithinTheTtlAreTakenForDead() {
         view.apply(event("a", 1, ClusterMessage.Change.JOINED, "jack"), 0);
-        view.replace(List.of(state("a", 1, Map.of("jack", "jack"), "jack")), "me", 0, 3 * SECOND);
+        view.replace(List.of(state("a", 1, Map.of("jack", "jack"), "jack")), "me", 0, 3 * SECOND, 0, true);
         assertThat(view.expire(3 * SECOND + TTL, TTL).none()).as("exactly the ttl: still alive").isTrue();
         RemoteView.Changes changes = view.expire(3 * SECOND + TTL + 1, TTL);
         assertThat(changes.left()).containsExactly("jack");

@@ -272,6 +272,28 @@ class ClusterRoomTest {
     }
 
     @Test
+    void aRestartOfTheStoreMakesNobodyLeaveWhateverOrderTheInstancesComeBackIn() {
+        Member alice = a.join("alice");
+        Member bob = b.join("bob");
+        heartbeats(1, a, b);
+        hub.restart();
+        settle();
+        heartbeats(1, a, b);
+        hub.mend("a");
+        settle();
+        heartbeats(2, a, b); // a's snapshots show a alone: b has not announced itself again yet
+        hub.mend("b");
+        settle();
+        heartbeats(2, a, b);
+        assertThat(alice.lines()).doesNotContain("* bob left");
+        assertThat(bob.lines()).doesNotContain("* alice left");
+        assertThat(hub.holder("bob")).isEqualTo("b");
+        alice.say("after the restart");
+        settle();
+        assertThat(bob.lines()).endsWith("alice: after the restart");
+    }
+
+    @Test
     void aNameGivenOutOnBothSidesWhileApartIsRenamedOnTheSideThatWasCutOff() {
         Member alice = a.join("alice");
         hub.cut("b");
