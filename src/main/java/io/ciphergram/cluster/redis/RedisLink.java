@@ -80,6 +80,7 @@ public final class RedisLink implements ClusterLink {
     private boolean wasUp;
     private boolean warned;
     private CompletableFuture<Void> idle;
+    private long lastRefusalLog;
 
     /**
      * @param redis the client Quarkus made from {@code quarkus.redis.*}
@@ -236,6 +237,7 @@ public final class RedisLink implements ClusterLink {
                 if (reply.succeeded()) {
                     q.result().complete(reply.result());
                 } else {
+                    refused(reply.cause());
                     q.result().completeExceptionally(reply.cause());
                 }
                 if (inFlight == 0 && idle != null && queued.isEmpty()) {
@@ -245,6 +247,18 @@ public final class RedisLink implements ClusterLink {
         }
         if (inFlight == 0 && idle != null) {
             idle.complete(null);
+        }
+    }
+
+    /**
+     * Redis answered a request with an error while connected (an ACL that forbids a command, a script
+     * error): logged, at most once a minute, since the cluster cannot work as it should.
+     */
+    private void refused(Throwable cause) {
+        long now = System.nanoTime();
+        if (up && (lastRefusalLog == 0 || now - lastRefusalLog > TimeUnit.MINUTES.toNanos(1))) {
+            lastRefusalLog = now;
+            LOG.warnf("cluster: Redis at %s refused a request: %s", where, cause.getMessage());
         }
     }
 
