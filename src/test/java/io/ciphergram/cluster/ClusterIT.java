@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.testing.Browser;
+import io.ciphergram.testing.ChatPeer;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.ProcessPeer;
 import io.ciphergram.testing.RedisServer;
@@ -62,145 +65,81 @@ class ClusterIT {
     private ServiceProcess b;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<Participant> everyone = new ArrayList<>();
-    private Classic kai;
-    private Classic kbo;
-    private Console vcb;
-    private Web wa;
-    private Web wb;
-    private Seed pya;
+    private ClassicPeer kaiPeer;
+    private Participant kai;
+    private Participant kbo;
+    private Participant vcb;
+    private Participant wa;
+    private Participant wb;
+    private Browser waPage;
+    private Browser wbPage;
+    private Participant pya;
 
     // ---- the participants, whatever their client -----------------------------------------------------
 
-    /** Someone in the room: says things and awaits lines, whatever client it uses. */
-    private abstract static class Participant {
+    /** A line a client sends. */
+    private interface Saying {
+        void say(String text) throws IOException;
+    }
+
+    /**
+     * Someone in the room, whatever client it uses: how it says things, waits for a line, and shows what it
+     * has received.
+     */
+    private static final class Participant {
         final String name;
         final String at;
+        /** The no-handshake variant puts its own name before every text (the server calls it guest-N). */
+        final String ownName;
+        private final Saying saying;
+        private final Consumer<String> awaiting;
+        private final Supplier<List<String>> received;
+        private final AutoCloseable client;
 
-        Participant(String name, String at) {
+        Participant(String name, String at, String ownName, Saying saying, Consumer<String> awaiting,
+                Supplier<List<String>> received, AutoCloseable client) {
             this.name = name;
             this.at = at;
+            this.ownName = ownName;
+            this.saying = saying;
+            this.awaiting = awaiting;
+            this.received = received;
+            this.client = client;
         }
 
-        abstract void say(String text) throws IOException;
+        static Participant of(ChatPeer<?> peer, String name, String at) {
+            return new Participant(name, at, null, peer::say, peer::awaitLine, peer::received, peer);
+        }
 
-        abstract void awaitLine(String line);
+        static Participant of(ProcessPeer process, String name, String at, String ownName) {
+            return new Participant(name, at, ownName, process::say, process::awaitLine, process::stdout, process);
+        }
 
-        abstract List<String> lines();
+        static Participant of(Browser browser, String name, String at) {
+            return new Participant(name, at, null, browser::say, line -> browser.awaitMessage(line::equals),
+                    browser::messages, browser);
+        }
 
-        /** The client, to close at the end. */
-        abstract AutoCloseable client();
+        void say(String text) throws IOException {
+            saying.say(text);
+        }
+
+        void awaitLine(String line) {
+            awaiting.accept(line);
+        }
+
+        List<String> lines() {
+            return received.get();
+        }
 
         /** How the others see {@code text} when this participant says it. */
         String heard(String text) {
-            return name + ": " + text;
+            return ownName == null ? name + ": " + text : name + ": " + ownName + ": " + text;
         }
 
         @Override
         public String toString() {
             return name + "@" + at;
-        }
-    }
-
-    private static final class Classic extends Participant {
-        final ClassicPeer peer;
-
-        Classic(ClassicPeer peer, String name, String at) {
-            super(name, at);
-            this.peer = peer;
-        }
-
-        @Override
-        void say(String text) throws IOException {
-            peer.say(text);
-        }
-
-        @Override
-        void awaitLine(String line) {
-            peer.awaitLine(line);
-        }
-
-        @Override
-        List<String> lines() {
-            return peer.received();
-        }
-
-        @Override
-        AutoCloseable client() {
-            return peer;
-        }
-    }
-
-    /** A process that prints each line it receives: the Python seed client, the console client. */
-    private static class Console extends Participant {
-        final ProcessPeer process;
-
-        Console(ProcessPeer process, String name, String at) {
-            super(name, at);
-            this.process = process;
-        }
-
-        @Override
-        void say(String text) throws IOException {
-            process.say(text);
-        }
-
-        @Override
-        void awaitLine(String line) {
-            process.awaitLine(line);
-        }
-
-        @Override
-        List<String> lines() {
-            return process.stdout();
-        }
-
-        @Override
-        AutoCloseable client() {
-            return process;
-        }
-    }
-
-    private static final class Seed extends Console {
-        /** The no-handshake variant puts its own name in every text; the server calls it guest-N. */
-        final String ownName;
-
-        Seed(ProcessPeer process, String name, String at, String ownName) {
-            super(process, name, at);
-            this.ownName = ownName;
-        }
-
-        @Override
-        String heard(String text) {
-            return ownName == null ? super.heard(text) : name + ": " + ownName + ": " + text;
-        }
-    }
-
-    private static final class Web extends Participant {
-        final Browser browser;
-
-        Web(Browser browser, String name, String at) {
-            super(name, at);
-            this.browser = browser;
-        }
-
-        @Override
-        void say(String text) {
-            browser.say(text);
-        }
-
-        @Override
-        void awaitLine(String line) {
-            browser.awaitMessage(line::equals);
-        }
-
-        @Override
-        List<String> lines() {
-            return browser.messages();
-        }
-
-        @Override
-        AutoCloseable client() {
-            return browser;
         }
     }
 
@@ -220,19 +159,23 @@ class ClusterIT {
         a.awaitStarted();
         b.awaitStarted();
 
-        kai = own(new Classic(ClassicPeer.join(a.udpPort(), "kai"), "kai", "a"));
-        kbo = own(new Classic(ClassicPeer.join(b.udpPort(), "kbo"), "kbo", "b"));
+        kaiPeer = ClassicPeer.join(a.udpPort(), "kai");
+        kai = own(Participant.of(kaiPeer, "kai", "a"));
+        ClassicPeer kboPeer = ClassicPeer.join(b.udpPort(), "kbo");
+        kbo = own(Participant.of(kboPeer, "kbo", "b"));
         pya = own(seed(a, "pya", false));
-        Seed guestA = own(seed(a, "pva", true));
-        Seed pyb = own(seed(b, "pyb", false));
-        Seed guestB = own(seed(b, "pvb", true));
-        Console vca = own(console(a, "vca"));
+        Participant guestA = own(seed(a, "pva", true));
+        own(seed(b, "pyb", false));
+        Participant guestB = own(seed(b, "pvb", true));
+        own(console(a, "vca"));
         vcb = own(console(b, "vcb"));
-        wa = own(web(a, "wa"));
-        wb = own(web(b, "wb"));
+        waPage = web(a, "wa");
+        wa = own(Participant.of(waPage, "wa", "a"));
+        wbPage = web(b, "wb");
+        wb = own(Participant.of(wbPage, "wb", "b"));
         assertThat(guestA.name).as("guest names are unique across instances").isNotEqualTo(guestB.name);
-        awaitEveryoneListedOn(kai);
-        awaitEveryoneListedOn(kbo);
+        awaitEveryoneListedOn(kaiPeer);
+        awaitEveryoneListedOn(kboPeer);
     }
 
     private ServiceProcess instance(String id, Path identity) throws IOException {
@@ -243,14 +186,14 @@ class ClusterIT {
         return service;
     }
 
-    private <P extends Participant> P own(P participant) {
+    private Participant own(Participant participant) {
         everyone.add(participant);
-        open.add(participant.client());
+        open.add(participant.client);
         return participant;
     }
 
     /** A client of the original Python system; it joins the room with its first message. */
-    private Seed seed(ServiceProcess at, String name, boolean noHandshake) throws IOException {
+    private Participant seed(ServiceProcess at, String name, boolean noHandshake) throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON, SEED_CLIENT.toString(), "--port",
                 Integer.toString(at.udpPort()), "--name", name));
         if (noHandshake) {
@@ -270,30 +213,30 @@ class ClusterIT {
             process.say("/help");
             process.awaitLine(l -> l.startsWith("* commands"));
         }
-        return new Seed(process, effective, at == a ? "a" : "b", noHandshake ? name : null);
+        return Participant.of(process, effective, at == a ? "a" : "b", noHandshake ? name : null);
     }
 
-    private Console console(ServiceProcess at, String name) throws IOException {
+    private Participant console(ServiceProcess at, String name) throws IOException {
         ProcessPeer process = new ProcessPeer(List.of(JAVA, "-jar", CLI.toString(), "client", "--server",
                 "127.0.0.1:" + at.udpPort(), "--name", name, "--known-servers", WORK.resolve("known-" + name).toString()));
         process.awaitLine("* you are " + name + "; /help lists commands");
-        return new Console(process, name, at == a ? "a" : "b");
+        return Participant.of(process, name, at == a ? "a" : "b", null);
     }
 
-    private Web web(ServiceProcess at, String name) throws IOException {
+    private Browser web(ServiceProcess at, String name) throws IOException {
         Browser browser = new Browser();
         browser.open(at.httpUrl("/"));
         browser.join(name);
         browser.awaitMessage("* you are " + name + "; /help lists commands");
-        return new Web(browser, name, at == a ? "a" : "b");
+        return browser;
     }
 
     /** Asks {@code /who} until the answer lists every participant. */
-    private void awaitEveryoneListedOn(Classic asking) {
+    private void awaitEveryoneListedOn(ClassicPeer asking) {
         List<String> names = everyone.stream().map(p -> p.name).toList();
         await().atMost(ROOM_WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
             asking.say("/who");
-            return online(asking.peer.awaitLine(l -> l.startsWith("* online ("))).containsAll(names);
+            return online(asking.awaitLine(l -> l.startsWith("* online ("))).containsAll(names);
         });
     }
 
@@ -339,8 +282,8 @@ class ClusterIT {
     @Order(2)
     void whoThePagesOnlineListAndTheAdminApiShowTheWholeCluster() {
         List<String> names = everyone.stream().map(p -> p.name).toList();
-        for (Web page : List.of(wa, wb)) {
-            await().atMost(Browser.WAIT).until(() -> page.browser.online().stream()
+        for (Browser page : List.of(waPage, wbPage)) {
+            await().atMost(Browser.WAIT).until(() -> page.online().stream()
                     .map(n -> n.replace("(you)", "").strip()).toList().containsAll(names));
         }
         given().auth().oauth2(TOKEN).get(a.httpUrl("/api/server")).then().statusCode(200)
@@ -455,9 +398,9 @@ class ClusterIT {
             }
         }
         kai.say("/who");
-        List<String> listed = online(kai.peer.awaitLine(l -> l.startsWith("* online (")));
+        List<String> listed = online(kaiPeer.awaitLine(l -> l.startsWith("* online (")));
         assertThat(listed).containsExactlyInAnyOrderElementsOf(onA.stream().map(p -> p.name).toList());
         Predicate<List<String>> noneOfB = names -> onB.stream().noneMatch(p -> names.stream().anyMatch(n -> n.startsWith(p.name)));
-        await().atMost(Browser.WAIT).until(() -> noneOfB.test(wa.browser.online()));
+        await().atMost(Browser.WAIT).until(() -> noneOfB.test(waPage.online()));
     }
 }

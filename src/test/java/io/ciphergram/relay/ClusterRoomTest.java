@@ -79,7 +79,18 @@ class ClusterRoomTest {
         }
     }
 
-    private record Member(Instance at, ClassicSession session, RecordingOutbox outbox) {
+    /** A participant of one instance, with what it was sent. */
+    private final class Member {
+        final Instance at;
+        final ClassicSession session;
+        final RecordingOutbox outbox;
+
+        Member(Instance at, ClassicSession session, RecordingOutbox outbox) {
+            this.at = at;
+            this.session = session;
+            this.outbox = outbox;
+        }
+
         List<String> lines() {
             return outbox.lines;
         }
@@ -88,8 +99,10 @@ class ClusterRoomTest {
             return session.name();
         }
 
+        /** Says {@code text}, and everything it causes on either instance happens. */
         void say(String text) {
             at.room.onText(session, text);
+            settle();
         }
     }
 
@@ -104,6 +117,24 @@ class ClusterRoomTest {
             a.node.flush();
             b.node.flush();
         } while (!wire.isEmpty());
+    }
+
+    /** Instance {@code id} loses its link to the store, and what follows happens. */
+    private void cut(String id) {
+        hub.cut(id);
+        settle();
+    }
+
+    /** Its link is back. */
+    private void mend(String id) {
+        hub.mend(id);
+        settle();
+    }
+
+    /** The store restarts empty: every link goes down. */
+    private void restart() {
+        hub.restart();
+        settle();
     }
 
     /** Time passes by heartbeats; each instance whose link is up beats (a dead one does not). */
@@ -123,12 +154,10 @@ class ClusterRoomTest {
         Member bob = b.join("bob");
         Member carol = b.join("carol");
         alice.say("hello from a");
-        settle();
         assertThat(bob.lines()).containsOnlyOnce("alice: hello from a");
         assertThat(carol.lines()).containsOnlyOnce("alice: hello from a");
         assertThat(alice.lines()).noneMatch(l -> l.contains("hello from a"));
         bob.say("hello from b");
-        settle();
         assertThat(alice.lines()).containsOnlyOnce("bob: hello from b");
         assertThat(carol.lines()).containsOnlyOnce("bob: hello from b");
         assertThat(a.node.counters().publishedCount()).isEqualTo(1);
@@ -140,9 +169,8 @@ class ClusterRoomTest {
         Member bob = b.join("bob");
         assertThat(alice.lines()).contains("* bob joined");
         alice.say("/who");
-        settle();
         assertThat(alice.lines()).endsWith("* online (2): alice, bob");
-        b.room.end(bob.session());
+        b.room.end(bob.session);
         settle();
         assertThat(alice.lines()).endsWith("* bob left");
     }
@@ -153,11 +181,9 @@ class ClusterRoomTest {
         Member bob = b.join("bob");
         Member carol = b.join("carol");
         alice.say("/msg BOB just us");
-        settle();
         assertThat(bob.lines()).endsWith("alice (private): just us");
         assertThat(carol.lines()).noneMatch(l -> l.contains("just us"));
         alice.say("/msg nobody hello?");
-        settle();
         assertThat(alice.lines()).endsWith("* no such user: nobody");
     }
 
@@ -247,11 +273,9 @@ class ClusterRoomTest {
         Member alice = a.join("alice");
         Member bob = b.join("bob");
         Member carol = b.join("carol");
-        hub.cut("b");
-        settle();
+        cut("b");
         assertThat(bob.lines()).endsWith(Notices.CLUSTER_DOWN);
         bob.say("only for b");
-        settle();
         assertThat(carol.lines()).endsWith("bob: only for b");
         assertThat(alice.lines()).noneMatch(l -> l.contains("only for b"));
         assertThat(b.node.counters().unsentCount()).isEqualTo(1);
@@ -260,14 +284,12 @@ class ClusterRoomTest {
         assertThat(bob.lines()).as("the other side's users leave, each side sees").contains("* alice left");
         assertThat(alice.lines()).contains("* bob left", "* carol left");
 
-        hub.mend("b");
-        settle();
+        mend("b");
         heartbeats(1, a, b);
         assertThat(bob.lines()).contains(Notices.CLUSTER_BACK, "* alice joined");
         assertThat(alice.lines().subList(alice.lines().size() - 2, alice.lines().size()))
                 .containsExactlyInAnyOrder("* bob joined", "* carol joined");
         bob.say("back together");
-        settle();
         assertThat(alice.lines()).endsWith("bob: back together");
     }
 
@@ -276,42 +298,35 @@ class ClusterRoomTest {
         Member alice = a.join("alice");
         Member bob = b.join("bob");
         heartbeats(1, a, b);
-        hub.restart();
-        settle();
+        restart();
         heartbeats(1, a, b);
-        hub.mend("a");
-        settle();
+        mend("a");
         heartbeats(2, a, b); // a's snapshots show a alone: b has not announced itself again yet
-        hub.mend("b");
-        settle();
+        mend("b");
         heartbeats(2, a, b);
         assertThat(alice.lines()).doesNotContain("* bob left");
         assertThat(bob.lines()).doesNotContain("* alice left");
         assertThat(hub.holder("bob")).isEqualTo("b");
         alice.say("after the restart");
-        settle();
         assertThat(bob.lines()).endsWith("alice: after the restart");
     }
 
     @Test
     void aNameGivenOutOnBothSidesWhileApartIsRenamedOnTheSideThatWasCutOff() {
         Member alice = a.join("alice");
-        hub.cut("b");
-        settle();
+        cut("b");
         heartbeats((int) (TTL.dividedBy(HEARTBEAT) + 1), a, b);
         Member daveB = b.join("dave");
         Member daveA = a.join("dave");
         assertThat(daveB.name()).isEqualTo("dave");
         assertThat(daveA.name()).isEqualTo("dave");
-        hub.mend("b");
-        settle();
+        mend("b");
         heartbeats(1, a, b);
         assertThat(daveA.name()).as("a stayed connected and kept its claim").isEqualTo("dave");
         assertThat(daveB.name()).isEqualTo("dave2");
         assertThat(daveB.lines()).contains("* you are dave2 (dave is taken); /help lists commands", "* dave joined");
         assertThat(alice.lines()).contains("* dave2 joined");
         alice.say("/who");
-        settle();
         assertThat(alice.lines()).endsWith("* online (3): alice, dave, dave2");
     }
 
@@ -328,7 +343,6 @@ class ClusterRoomTest {
         assertThat(a.node.counters().droppedCount(ClusterCounters.Drop.UNDELIVERABLE)).isEqualTo(1);
         assertThat(alice.lines()).noneMatch(l -> l.contains("mallory") || l.contains("psst"));
         bob.say("still fine");
-        settle();
         assertThat(alice.lines()).endsWith("bob: still fine");
     }
 }
