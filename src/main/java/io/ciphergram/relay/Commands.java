@@ -62,15 +62,12 @@ final class Commands {
             return;
         }
         Session target = sessions.byName(parts[1]);
-        if ((target == null || !target.proven()) && room.privatelyElsewhere(from, parts[1], parts[2])) {
-            return;
-        }
-        if (target == null || !target.proven()) {
+        if (target != null && target.proven()) {
+            room.privately(from, target, Notices.privateMessage(from.name(), parts[2]));
+        } else if (!room.privatelyElsewhere(from, parts[1], parts[2])) {
             counters.refused();
             room.notice(from, Notices.noSuchUser(parts[1]));
-            return;
         }
-        room.privately(from, target, Notices.privateMessage(from.name(), parts[2]));
     }
 
     /** "* bye", then the profile's own goodbye (v2: an Ack of everything, then Close), then the others are told. */

@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 
 import io.ciphergram.cluster.Cluster;
 import io.ciphergram.protocol.PeerId;
-import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
 
@@ -192,7 +191,7 @@ final class Room {
      * is a member the others here and elsewhere see it join under the new one.
      */
     void renamed(Session session, String old) {
-        notice(session, Notices.welcome(old, old, session.name(), session.proven() || !(session instanceof ClassicSession)));
+        notice(session, Notices.welcome(old, old, session.name(), session.proven()));
         if (session.proven()) {
             cluster.left(old);
             joined(session);

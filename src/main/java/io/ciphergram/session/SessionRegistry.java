@@ -327,7 +327,6 @@ public final class SessionRegistry {
         byName.put(key(name), session);
         claims.released(old);
         claims.claimed(name);
-        membersStale = true;
         return name;
     }
 

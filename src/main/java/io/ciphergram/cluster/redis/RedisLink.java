@@ -343,6 +343,9 @@ public final class RedisLink implements ClusterLink {
      */
     @Override
     public void close(Duration grace) {
+        if (closing) {
+            return;
+        }
         CompletableFuture<Void> drained = new CompletableFuture<>();
         context.runOnContext(v -> {
             idle = drained;
