@@ -26,6 +26,7 @@ import io.ciphergram.cluster.ClusterSettings;
 import io.ciphergram.cluster.redis.RedisLink;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.transport.udp.UdpTransport;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -34,7 +35,8 @@ import io.vertx.redis.client.Redis;
  * Cluster mode, when {@code ciphergram.cluster.redis} is set: the cluster's settings, and the Redis link
  * over the client Quarkus configures from {@code quarkus.redis.*} (whose hosts are that same setting).
  * Without it, nothing here touches Redis: the engine runs alone. Once the transports are bound, the
- * instance tells the others where it listens (shown by their {@code GET /api/server}).
+ * instance tells the others where it listens (shown by their {@code GET /api/server}); at shutdown it says
+ * goodbye.
  */
 @ApplicationScoped
 public class ClusterWiring {
@@ -108,6 +110,18 @@ public class ClusterWiring {
             node.describe(new ObjectMapper().writeValueAsString(info));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * At SIGTERM, after {@link Lifecycle} has told every participant (it observes first): this instance's
+     * goodbye reaches Redis, so the other instances drop its users at once, before the Redis client closes.
+     */
+    void leave(@Observes @Priority(20) ShutdownEvent event, Engine engine,
+            @ConfigProperty(name = "ciphergram.shutdown.grace") Duration grace) {
+        ClusterNode node = engine.cluster();
+        if (node != null) {
+            node.close(grace);
         }
     }
 

@@ -20,9 +20,8 @@ import io.quarkus.runtime.ShutdownEvent;
 /**
  * Graceful shutdown (SIGTERM, a container stop, Ctrl-C): readiness goes DOWN at once, every participant
  * is told {@code * server shutting down} (v2 clients also get a Close, so they end cleanly and the console
- * client exits saying why), in a cluster the other instances are told this one's users are gone, and within
- * {@code ciphergram.shutdown.grace} the last datagrams have left and the transports close. It runs before
- * the transports' own shutdown observers.
+ * client exits saying why), and within {@code ciphergram.shutdown.grace} the last datagrams have left and
+ * the transports close. It runs before the transports' own shutdown observers.
  */
 @ApplicationScoped
 public class Lifecycle {
@@ -53,10 +52,6 @@ public class Lifecycle {
         long deadline = System.nanoTime() + grace.toNanos();
         try {
             engine.relay().shutdown().get(grace.toNanos(), TimeUnit.NANOSECONDS);
-            if (engine.cluster() != null) {
-                // the other instances are told this one's users are gone, before the Redis client closes
-                engine.cluster().close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            }
             udp.drain(deadline - System.nanoTime());
         } catch (TimeoutException e) {
             LOG.warnf("shutdown: the last notices were not all sent within %s", grace);
