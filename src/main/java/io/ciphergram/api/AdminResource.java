@@ -1,5 +1,6 @@
 package io.ciphergram.api;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,6 +34,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ciphergram.cluster.ClusterNode;
+import io.ciphergram.cluster.ClusterStatus;
 import io.ciphergram.protocol.ChatText;
 import io.ciphergram.relay.Admin;
 import io.ciphergram.relay.Engine;
@@ -57,6 +63,7 @@ public class AdminResource {
 
     /** At most this many sessions per page (the registry can hold 10,000). */
     static final int MAX_PAGE = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Admin admin;
     private final Engine engine;
@@ -147,16 +154,31 @@ public class AdminResource {
         return admin.broadcast(text).thenApply(n -> Response.ok(new Broadcasted(n)).build());
     }
 
-    /** The server's state and configuration, as an operator needs it. */
+    /**
+     * The server's state and configuration, as an operator needs it. Sessions, connections and limits are
+     * this instance's; {@code cluster} names the cluster and its instances.
+     */
     public record ServerJson(String version, long uptimeSeconds, String fingerprint, int udpPort, String webSocketPath,
             int webSocketConnections, int sessions, int handshakesPending,
             Map<String, Map<String, Integer>> sessionsByProfileAndTransport,
-            Map<String, Object> limits) {
+            Map<String, Object> limits, ClusterJson cluster) {
+    }
+
+    /**
+     * The cluster this instance is part of: {@code mode} {@code single} (alone: the other fields are null)
+     * or {@code redis}.
+     */
+    public record ClusterJson(String mode, String name, String instance, Boolean linkUp, List<InstanceJson> instances) {
+    }
+
+    /** One live instance, as this one last saw it: its room members, and what it says of itself. */
+    public record InstanceJson(String id, boolean self, int members, Map<String, Object> info) {
     }
 
     @GET
     @Path("/server")
-    @Operation(summary = "Version, uptime, identity fingerprint, ports, sessions and the effective limits")
+    @Operation(summary = "Version, uptime, identity fingerprint, ports, sessions and the effective limits of this"
+            + " instance; the cluster and its instances")
     public ServerJson server() {
         var settings = engine.settings();
         var limits = settings.sessions();
@@ -187,7 +209,27 @@ public class AdminResource {
                         Map.entry("v2IdleTimeoutSeconds", settings.v2IdleTimeout().toSeconds()),
                         Map.entry("v2KeepaliveSeconds", settings.v2Keepalive().toSeconds()),
                         Map.entry("v2QueueFullTimeoutSeconds", settings.v2QueueFullTimeout().toSeconds()),
-                        Map.entry("reflectionWindowBlocks", settings.reflectionWindow()))));
+                        Map.entry("reflectionWindowBlocks", settings.reflectionWindow()))), cluster());
+    }
+
+    private ClusterJson cluster() {
+        ClusterNode node = engine.cluster();
+        if (node == null) {
+            return new ClusterJson("single", null, null, null, null);
+        }
+        ClusterStatus status = node.status();
+        return new ClusterJson("redis", status.cluster(), status.instance(), node.linkUp(), status.instances().stream()
+                .map(i -> new InstanceJson(i.id(), i.self(), i.members(), info(i.info()))).toList());
+    }
+
+    /** What another instance says of itself: JSON it wrote, read as untrusted (anything else is left out). */
+    private Map<String, Object> info(String json) {
+        try {
+            Map<String, Object> info = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+            return info == null ? Map.of() : info;
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /** A non-negative decimal number, or -1 (JAX-RS would answer 404 for an unparsable number). */

@@ -10,6 +10,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.ciphergram.cluster.ClusterNode;
+import io.ciphergram.cluster.ClusterStatus;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelayLoop;
 import io.ciphergram.server.Lifecycle;
@@ -23,7 +25,9 @@ import io.ciphergram.transport.ws.WsTransport;
  * (it takes one at least every second; ten seconds without one means it is stuck, and only a restart
  * helps);</li>
  * <li>ready, {@code udp}: the UDP socket is bound and the server is not shutting down;</li>
- * <li>ready, {@code ws}: the WebSocket gateway accepts connections (it stops at shutdown).</li>
+ * <li>ready, {@code ws}: the WebSocket gateway accepts connections (it stops at shutdown);</li>
+ * <li>ready, {@code cluster}: in a cluster, the link to the other instances (Redis) is connected. DOWN
+ * while it is not, though the instance goes on serving its own users; always UP for an instance alone.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -47,6 +51,21 @@ public class HealthChecks {
     public HealthCheck udp(UdpTransport udp, Lifecycle lifecycle) {
         return () -> HealthCheckResponse.named("udp").status(udp.listening() && !lifecycle.stopping())
                 .withData("port", udp.port()).withData("shutting-down", lifecycle.stopping()).build();
+    }
+
+    @Produces
+    @Readiness
+    public HealthCheck cluster(Engine engine) {
+        ClusterNode node = engine.cluster();
+        if (node == null) {
+            return () -> HealthCheckResponse.named("cluster").up().withData("mode", "single instance").build();
+        }
+        return () -> {
+            ClusterStatus status = node.status();
+            return HealthCheckResponse.named("cluster").status(node.linkUp()).withData("mode", "redis")
+                    .withData("cluster", status.cluster()).withData("instance", status.instance())
+                    .withData("instances", status.instances().size()).build();
+        };
     }
 
     @Produces

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
 
+import io.ciphergram.cluster.ClusterCounters;
+import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.Counters;
@@ -96,5 +98,33 @@ public class RelayMetrics implements MeterBinder {
                 .description("Bytes v2 sessions hold in queues, unacknowledged fragments and reassembly").register(registry);
         FunctionCounter.builder("ciphergram.v2.memory.refusals", v2Memory, MemoryBudget::refusals)
                 .description("Messages and fragments refused because the v2 memory budget was spent").register(registry);
+        ClusterNode cluster = engine.cluster();
+        if (cluster != null) {
+            bindCluster(registry, cluster);
+        }
+    }
+
+    /** Only in a cluster: the link, what crossed it, and what came from it that was not used. */
+    private static void bindCluster(MeterRegistry registry, ClusterNode cluster) {
+        Gauge.builder("ciphergram.cluster.link.up", cluster, c -> c.linkUp() ? 1 : 0)
+                .description("1 while the link to the other instances (Redis) is connected").register(registry);
+        Gauge.builder("ciphergram.cluster.instances", cluster, c -> c.status().instances().size())
+                .description("Live instances of the cluster, this one included, as last seen").register(registry);
+        Gauge.builder("ciphergram.cluster.members.remote", cluster, c -> c.status().remoteMembers())
+                .description("Room members on the other instances").register(registry);
+        ClusterCounters counters = cluster.counters();
+        FunctionCounter.builder("ciphergram.cluster.messages.published", counters, ClusterCounters::publishedCount)
+                .description("Room and private messages sent to the other instances").register(registry);
+        FunctionCounter.builder("ciphergram.cluster.messages.received", counters, ClusterCounters::receivedCount)
+                .description("Messages received from the other instances").register(registry);
+        FunctionCounter.builder("ciphergram.cluster.messages.unsent", counters, ClusterCounters::unsentCount)
+                .description("Messages that reached only this instance because the link was down").register(registry);
+        for (ClusterCounters.Drop drop : ClusterCounters.Drop.values()) {
+            FunctionCounter.builder("ciphergram.cluster.messages.dropped", counters, c -> c.droppedCount(drop))
+                    .tag("reason", drop.name().toLowerCase(Locale.ROOT))
+                    .description("What came from Redis and was not used, by reason").register(registry);
+        }
+        FunctionCounter.builder("ciphergram.cluster.names.renamed", counters, ClusterCounters::renamedCount)
+                .description("Sessions renamed because another instance held their name").register(registry);
     }
 }

@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
  * rate within the bound. {@code --baseline plain} runs an in-process relay that forwards every datagram
  * unchanged instead of a Ciphergram server: the ceiling of this machine. Progress goes to stderr once a
  * second; the report to stdout. Exit 0 when the run completed (read the warnings), 1 if it could not be
- * set up or the clients did not all join, 2 on bad options.
+ * set up or the clients did not all join, 2 on bad options. {@code --senders} makes only the first clients
+ * send (every message still goes to all N−1 others); with {@code --receive-server} the others connect to
+ * a second instance of the same cluster, so every message a receiver gets has crossed between instances.
  *
  * <p>How the generator keeps out of the way: one RSA key pair for all clients; non-blocking sockets, one
  * per client, each on its own loopback source address (127.2.x.y; idle sessions 16 per 127.1.x.y) so
@@ -46,7 +48,9 @@ import picocli.CommandLine.Option;
  * ({@code classic}|{@code v2}), {@code transport} ({@code udp}|{@code ws}), {@code baseline}
  * ({@code none}|{@code plain}), {@code target}, {@code serverFingerprint} (v2, else null),
  * {@code clients}, {@code idleSessions}, {@code sizeBytes}, {@code warmupSeconds},
- * {@code durationSeconds}, {@code drainSeconds}, {@code findCapacity}</li>
+ * {@code durationSeconds}, {@code drainSeconds}, {@code findCapacity}, {@code senders},
+ * {@code receiveTarget} (where the clients that only receive connect: {@code target} unless
+ * {@code --receive-server})</li>
  * <li>{@code handshakes}, {@code idleHandshakes}: {@code {attempted, completed, failed, seconds,
  * perSecond}} or null (plain baseline; no idle sessions)</li>
  * <li>{@code steps}: an array of step objects; {@code result}: the single step, or with find-capacity the
@@ -138,6 +142,14 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "60")
     double timeout;
 
+    @Option(names = "--senders", description = "How many of the clients send (the others only receive; default: all,"
+            + " or half with --receive-server)")
+    Integer senders;
+
+    @Option(names = "--receive-server", description = "HOST:PORT of another instance of the server's cluster: the"
+            + " clients that only receive connect there, so every message crosses between instances (UDP)")
+    String receiveServer;
+
     @Option(names = "--json", description = "Print the report as one JSON object (fields: see the documentation)")
     boolean json;
 
@@ -207,7 +219,17 @@ public final class BenchCommand implements Callable<Integer> {
                 gateway = URI.create("ws://" + new HostPort(hostPort.host(), httpPort) + "/ws");
             }
         }
+        InetSocketAddress receivers = null;
+        if (receiveServer != null) {
+            HostPort hostPort = HostPort.parse(receiveServer);
+            receivers = hostPort.resolve();
+            if (receivers.isUnresolved()) {
+                throw new IllegalArgumentException("cannot resolve " + hostPort.host());
+            }
+        }
+        int sending = senders != null ? senders : receivers != null ? Math.max(1, clients / 2) : clients;
         return new BenchConfig(chosenProfile, chosenTransport, udp, gateway, plain, clients, rate, duration, warmup,
-                drain, size, idleSessions, findCapacity, stepFactor, maxLoss, maxSteps, receiveThreads, timeout);
+                drain, size, idleSessions, findCapacity, stepFactor, maxLoss, maxSteps, receiveThreads, timeout, sending,
+                receivers);
     }
 }

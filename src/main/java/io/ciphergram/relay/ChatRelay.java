@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
@@ -66,6 +67,19 @@ public final class ChatRelay {
                 settings.reflectionWindow());
         this.v2 = new V2Ingress(sessions, room, transports, drops, floods, counters, offload, scheduler, handshake,
                 settings.v2QueueFullTimeout().toNanos());
+    }
+
+    /**
+     * Shares this relay's room with the other instances of a cluster: once, before any transport attaches.
+     * Any thread (it is done on the relay thread).
+     */
+    public void join(ClusterNode cluster) {
+        relayThread.execute(() -> {
+            ClusterBridge bridge = new ClusterBridge(sessions, room, cluster);
+            room.cluster(cluster);
+            sessions.claimNamesWith(bridge);
+            cluster.start(bridge);
+        });
     }
 
     /** A transport announces how to reach its peers. Any thread. */

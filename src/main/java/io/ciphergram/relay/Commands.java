@@ -1,9 +1,10 @@
 package io.ciphergram.relay;
 
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.session.Session;
@@ -11,7 +12,8 @@ import io.ciphergram.session.SessionRegistry;
 
 /**
  * The commands every client has (docs/PROTOCOL.md, "Texts the relay sends"): {@code /who}, {@code /msg},
- * {@code /quit}, {@code /help}; anything else starting with '/' gets a one-line error.
+ * {@code /quit}, {@code /help}; anything else starting with '/' gets a one-line error. {@code /who} and
+ * {@code /msg} reach the members of every instance of a cluster.
  */
 final class Commands {
 
@@ -36,9 +38,19 @@ final class Commands {
         }
     }
 
-    /** Split so that each notice fits a classic datagram, the smallest any participant has. */
+    /**
+     * Everyone in the room, on every instance (a name two instances list while a conflict is resolved,
+     * once). Split so that each notice fits a classic datagram, the smallest any participant has.
+     */
     private void who(Session from) {
-        List<String> names = Arrays.stream(sessions.members()).map(Session::name)
+        Map<String, String> everyone = new HashMap<>();
+        for (Session member : sessions.members()) {
+            everyone.put(member.name().toLowerCase(Locale.ROOT), member.name());
+        }
+        for (String name : room.cluster().members()) {
+            everyone.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+        }
+        List<String> names = everyone.values().stream()
                 .sorted(Comparator.comparing((String n) -> n.toLowerCase(Locale.ROOT)))
                 .toList();
         Notices.online(names, ClassicCodec.MAX_TEXT_BYTES).forEach(line -> room.notice(from, line));
@@ -50,12 +62,12 @@ final class Commands {
             return;
         }
         Session target = sessions.byName(parts[1]);
-        if (target == null || !target.proven()) {
+        if (target != null && target.proven()) {
+            room.privately(from, target, Notices.privateMessage(from.name(), parts[2]));
+        } else if (!room.privatelyElsewhere(from, parts[1], parts[2])) {
             counters.refused();
             room.notice(from, Notices.noSuchUser(parts[1]));
-            return;
         }
-        room.privately(from, target, Notices.privateMessage(from.name(), parts[2]));
     }
 
     /** "* bye", then the profile's own goodbye (v2: an Ack of everything, then Close), then the others are told. */

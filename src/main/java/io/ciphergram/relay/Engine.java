@@ -4,6 +4,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
+import io.ciphergram.cluster.ClusterLink;
+import io.ciphergram.cluster.ClusterNode;
+import io.ciphergram.cluster.ClusterSettings;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.session.Confinement;
@@ -11,14 +14,17 @@ import io.ciphergram.session.SessionRegistry;
 
 /**
  * The engine as the service runs it, assembled in plain Java: the relay thread, the registry it owns, the
- * handshake workers and the relay. Transports attach to {@link #relay()}; the Quarkus wiring
- * ({@code io.ciphergram.server}) only reads configuration into {@link RelaySettings} and starts and stops this.
+ * handshake workers and the relay, and in a cluster this instance's {@link ClusterNode} (its heartbeat is a
+ * relay-thread timer; what it queued is handed to its link at the end of every relay turn). Transports
+ * attach to {@link #relay()}; the Quarkus wiring ({@code io.ciphergram.server}) only reads configuration
+ * into {@link RelaySettings} and starts and stops this.
  */
 public final class Engine implements AutoCloseable {
 
     private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(10);
     private static final int HANDSHAKE_WORKERS = 1;
     private static final int HANDSHAKE_QUEUE = 256;
+    private static final Duration LINK_GRACE = Duration.ofSeconds(1);
 
     private final RelayLoop loop;
     private final WorkerOffload offload;
@@ -27,8 +33,10 @@ public final class Engine implements AutoCloseable {
     private final ChatRelay relay;
     private final ServerIdentity identity;
     private final RelaySettings settings;
+    private final ClusterNode cluster;
 
-    private Engine(RelaySettings settings, ServerIdentity identity, RelayEvents events) {
+    private Engine(RelaySettings settings, ServerIdentity identity, RelayEvents events, ClusterSettings clusterSettings,
+            ClusterLink link) {
         this.identity = identity;
         this.settings = settings;
         LongSupplier clock = System::nanoTime;
@@ -40,18 +48,41 @@ public final class Engine implements AutoCloseable {
         ServerHandshake handshake = identity == null ? null : new ServerHandshake(identity, settings.v2Limits(),
                 new SecureRandom(), clock.getAsLong());
         this.relay = new ChatRelay(sessions, counters, settings, handshake, loop, loop, offload, events);
-        loop.endOfTurn(relay::endOfTurn);
         loop.every(EXPIRY_SWEEP.toNanos(), relay::expireIdle);
+        if (link == null) {
+            this.cluster = null;
+            loop.endOfTurn(relay::endOfTurn);
+        } else {
+            ClusterNode node = new ClusterNode(clusterSettings, link, loop, clock);
+            this.cluster = node;
+            relay.join(node);
+            loop.endOfTurn(() -> {
+                relay.endOfTurn();
+                node.flush();
+            });
+            loop.every(clusterSettings.heartbeat().toNanos(), node::tick);
+        }
     }
 
     /** @param identity the server's v2 identity, or null for a classic-only engine; plain logs */
     public static Engine start(RelaySettings settings, ServerIdentity identity) {
-        return new Engine(settings, identity, RelayEvents.PLAIN);
+        return new Engine(settings, identity, RelayEvents.PLAIN, null, null);
     }
 
     /** @param events where drops and session starts and ends are logged */
     public static Engine start(RelaySettings settings, ServerIdentity identity, RelayEvents events) {
-        return new Engine(settings, identity, events);
+        return new Engine(settings, identity, events, null, null);
+    }
+
+    /** One instance of a cluster, meeting the others through {@code link}. */
+    public static Engine start(RelaySettings settings, ServerIdentity identity, RelayEvents events,
+            ClusterSettings cluster, ClusterLink link) {
+        return new Engine(settings, identity, events, cluster, link);
+    }
+
+    /** This instance's membership of a cluster, or null when it runs alone. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** The server's v2 identity, or null for a classic-only engine. */
@@ -85,5 +116,8 @@ public final class Engine implements AutoCloseable {
     public void close() {
         loop.close();
         offload.close();
+        if (cluster != null) {
+            cluster.close(LINK_GRACE); // the goodbye queued at shutdown leaves before the connection closes
+        }
     }
 }

@@ -90,6 +90,13 @@ final class Notices {
 
     static final String BYE = "* bye";
 
+    /** What members are told when this instance loses its link to the other instances of its cluster. */
+    static final String CLUSTER_DOWN = "* the other servers of this chat are unreachable: messages reach only the people"
+            + " on this server until they are back";
+
+    /** And when it is back. */
+    static final String CLUSTER_BACK = "* the other servers of this chat are reachable again";
+
     /** What every participant is told when the server stops. */
     static final String SHUTTING_DOWN = "* server shutting down";
 

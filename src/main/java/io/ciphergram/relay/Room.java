@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.ciphergram.cluster.Cluster;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
@@ -13,7 +14,9 @@ import io.ciphergram.session.SessionRegistry;
  * sessions (a classic session becomes one with its first message); messages go to every other member,
  * notices to one participant or to all other members; each recipient's {@link io.ciphergram.session.Outbox}
  * encodes the text in its own profile. The room never looks at bytes on the wire and never asks which
- * profile a participant speaks. Relay-thread state.
+ * profile a participant speaks. In a cluster the room spans every instance: what its members here say and
+ * do is told to the {@link Cluster}, and what members elsewhere say reaches the members here through
+ * {@link ClusterBridge}. Relay-thread state.
  */
 final class Room {
 
@@ -22,6 +25,7 @@ final class Room {
     private final Commands commands;
     private final String floodNotice;
     private final Consumer<PeerId> departed;
+    private Cluster cluster = Cluster.SOLO;
     /** Lines relayed to the room so far: the relay measures the latency of datagrams that relayed one. */
     private long linesRelayed;
 
@@ -32,6 +36,15 @@ final class Room {
         this.departed = departed;
         this.commands = new Commands(this, sessions, counters);
         this.floodNotice = Notices.flooded(sessions.limits().floodPerSecond(), sessions.limits().floodBurst());
+    }
+
+    /** The other instances this room spans (before anyone arrives). */
+    void cluster(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    Cluster cluster() {
+        return cluster;
     }
 
     // ---- membership -------------------------------------------------------------------------------
@@ -56,7 +69,7 @@ final class Room {
         notice(session, requested == null ? Notices.welcomeGuest(session.name(), member)
                 : Notices.welcome(requested, SessionRegistry.sanitize(requested), session.name(), member));
         if (session.proven() && !continuing) {
-            broadcast(session, Notices.joined(session.name()));
+            joined(session);
         }
     }
 
@@ -64,7 +77,7 @@ final class Room {
     void proven(Session session) {
         if (!session.proven()) {
             sessions.prove(session);
-            broadcast(session, Notices.joined(session.name()));
+            joined(session);
         }
     }
 
@@ -73,6 +86,7 @@ final class Room {
         for (Session s : ended) {
             if (s.proven() && s.name() != null) {
                 broadcast(s, Notices.left(s.name()));
+                cluster.left(s.name());
             }
         }
     }
@@ -99,6 +113,7 @@ final class Room {
      * ends; nobody is told of anyone leaving, since everyone is.
      */
     void shutdown(String notice) {
+        cluster.leave();
         for (Session session : sessions.everyone()) {
             notice(session, notice);
             session.outbox().close();
@@ -123,6 +138,7 @@ final class Room {
                     message(to, line);
                 }
             }
+            cluster.line(from.name(), text);
             linesRelayed++;
         }
     }
@@ -136,6 +152,49 @@ final class Room {
         byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
         if (fits(from, utf8)) {
             message(to, utf8);
+        }
+    }
+
+    /** A private message for a member of another instance; false if no other instance has a member {@code to}. */
+    boolean privatelyElsewhere(Session from, String to, String text) {
+        if (!cluster.memberElsewhere(to)) {
+            return false;
+        }
+        if (fits(from, Notices.privateMessage(from.name(), text).getBytes(StandardCharsets.UTF_8))) {
+            cluster.direct(from.name(), to, text);
+        }
+        return true;
+    }
+
+    // ---- from the other instances (ClusterBridge) ---------------------------------------------------
+
+    /** A member of another instance said {@code text}: every member here gets it, under its sender's name. */
+    void fromElsewhere(String from, String text) {
+        byte[] line = Notices.message(from, text).getBytes(StandardCharsets.UTF_8);
+        for (Session to : sessions.members()) {
+            message(to, line);
+        }
+    }
+
+    /** A member of another instance sent {@code to}, a member here, a private message. */
+    void privatelyFromElsewhere(String from, Session to, String text) {
+        message(to, Notices.privateMessage(from, text).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A notice for every member here (someone elsewhere joined or left; the link to the others). */
+    void tellEveryone(String notice) {
+        broadcast(null, notice);
+    }
+
+    /**
+     * {@code session} had to take another name (another instance holds {@code old}): it is told, and if it
+     * is a member the others here and elsewhere see it join under the new one.
+     */
+    void renamed(Session session, String old) {
+        notice(session, Notices.welcome(old, old, session.name(), session.proven()));
+        if (session.proven()) {
+            cluster.left(old);
+            joined(session);
         }
     }
 
@@ -162,6 +221,11 @@ final class Room {
         counters.refused();
         notice(sender, Notices.tooLong(utf8.length, sender.maxTextBytes()));
         return false;
+    }
+
+    private void joined(Session session) {
+        broadcast(session, Notices.joined(session.name()));
+        cluster.joined(session.name());
     }
 
     private void broadcast(Session from, String notice) {

@@ -23,6 +23,12 @@
  * immutable inputs ({@link io.ciphergram.relay.Offload}); the outcome is posted back to the relay thread,
  * which re-checks that the handshake is still wanted before using it.
  *
+ * <p><b>The cluster link's thread</b> (in a cluster: one Vert.x event loop holding the Redis connections)
+ * decodes what other instances send and posts it, and every answer from Redis, to the relay thread; the
+ * relay thread hands the link what to send at the end of every turn, as it does its egresses
+ * ({@code io.ciphergram.cluster} package documentation). Texts from other instances reach the members here
+ * through {@link io.ciphergram.relay.ClusterBridge}, on the relay thread.
+ *
  * <p><b>Every other thread</b> (HTTP requests, metrics scrapes, health checks, shutdown) never touches
  * engine state: it reads {@link io.ciphergram.relay.Counters}, the registry's published counts
  * ({@link io.ciphergram.session.SessionRegistry#liveCount()}, {@code count}, {@code pendingHandshakes}) and

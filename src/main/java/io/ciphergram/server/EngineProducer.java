@@ -8,6 +8,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,7 +24,8 @@ import io.ciphergram.session.SessionLimits;
 /**
  * The Quarkus wiring: configuration in, the plain-Java {@link Engine} out, started with the application
  * and stopped with it. The server's v2 identity key is loaded here (or created, owner-only, on first
- * start) and its fingerprint, which users pin, is logged. Defaults live in application.properties.
+ * start) and its fingerprint, which users pin, is logged. With {@code ciphergram.cluster.redis} set, the
+ * engine is one instance of a cluster ({@link ClusterWiring}). Defaults live in application.properties.
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -64,6 +66,8 @@ public class EngineProducer {
     Duration v2QueueFullTimeout;
     @ConfigProperty(name = "ciphergram.identity.path")
     Path identityPath;
+    @Inject
+    ClusterWiring cluster;
 
     RelaySettings settings() {
         return new RelaySettings(new SessionLimits(maxSessions, idleTimeout, handshakeTimeout, unprovenTimeout,
@@ -81,6 +85,9 @@ public class EngineProducer {
             throw new UncheckedIOException("cannot load or create the server identity key at " + identityPath, e);
         }
         LOG.infof("Ciphergram server identity %s (%s); clients pin this fingerprint", identity.fingerprint(), identityPath);
+        if (cluster.enabled()) {
+            return Engine.start(settings(), identity, new StructuredEvents(), cluster.settings(), cluster.link());
+        }
         return Engine.start(settings(), identity, new StructuredEvents());
     }
 

@@ -51,6 +51,7 @@ public final class SessionRegistry {
     private final Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
     private Consumer<Session> onAdded = s -> { };
     private Consumer<Session> onEnded = s -> { };
+    private NameClaims claims = NameClaims.LOCAL;
     private volatile long abandonedHandshakes;
 
     public SessionRegistry(SessionLimits limits, LongSupplier clock, Confinement owner) {
@@ -73,6 +74,14 @@ public final class SessionRegistry {
     public void listen(Consumer<Session> added, Consumer<Session> ended) {
         this.onAdded = added;
         this.onEnded = ended;
+    }
+
+    /**
+     * Where else names are held (the other instances of a cluster): no name held there is given out here,
+     * and every name a session here takes or gives up is told to it.
+     */
+    public void claimNamesWith(NameClaims claims) {
+        this.claims = claims;
     }
 
     /** Live sessions of one profile on one transport (any thread). */
@@ -295,24 +304,59 @@ public final class SessionRegistry {
      */
     public String register(Session session, String requested) {
         owner.check();
-        String base = sanitize(requested);
+        String name = freeName(sanitize(requested));
+        add(session, name);
+        return name;
+    }
+
+    /**
+     * Gives {@code session} another name because another instance holds its own: the next free one by the
+     * suffix rule ({@code alice} → {@code alice2}), or for a guest the next free guest name.
+     *
+     * @return the new name, or null if the session is no longer live
+     */
+    public String rename(Session session) {
+        owner.check();
+        if (sessions.get(session.peer()) != session) {
+            return null;
+        }
+        String old = session.name();
+        String name = session instanceof ClassicSession classic && classic.guest() ? nextGuestName() : freeName(old);
+        byName.remove(key(old), session);
+        session.named(name);
+        byName.put(key(name), session);
+        claims.released(old);
+        claims.claimed(name);
+        return name;
+    }
+
+    /** {@code base} if nobody here or elsewhere holds it, else {@code base} with the first free number. */
+    private String freeName(String base) {
         String name = base;
-        for (int n = 2; byName.containsKey(key(name)); n++) {
+        for (int n = 2; taken(name); n++) {
             String suffix = Integer.toString(n);
             name = base.substring(0, Math.min(base.length(), MAX_NAME_LENGTH - suffix.length())) + suffix;
         }
-        add(session, name);
         return name;
+    }
+
+    private boolean taken(String name) {
+        return byName.containsKey(key(name)) || claims.takenElsewhere(name);
     }
 
     /** Registers a no-handshake client under the next free {@code guest-<n>} name. Make room for it first. */
     public String registerGuest(ClassicSession session) {
         owner.check();
+        String name = nextGuestName();
+        add(session, name);
+        return name;
+    }
+
+    private String nextGuestName() {
         String name;
         do {
             name = "guest-" + (++guestCounter);
-        } while (byName.containsKey(key(name)));
-        add(session, name);
+        } while (taken(name));
         return name;
     }
 
@@ -335,6 +379,7 @@ public final class SessionRegistry {
         sources.changed(session.peer().source(), source);
         byKind.computeIfAbsent(kind(session), k -> new AtomicInteger()).incrementAndGet();
         published();
+        claims.claimed(name);
         onAdded.accept(session);
     }
 
@@ -439,6 +484,7 @@ public final class SessionRegistry {
         String name = session.name();
         if (name != null) {
             byName.remove(key(name), session);
+            claims.released(name);
         }
         SourceTable.Entry source = sources.get(session.peer().source());
         source.sessions--;

@@ -209,7 +209,8 @@ class AdminApiTest {
                     .body("sessions", greaterThanOrEqualTo(1))
                     .body("limits.maxSessions", equalTo(engine.settings().sessions().maxSessions()))
                     .body("limits.floodPerSecond", equalTo((float) engine.settings().sessions().floodPerSecond()))
-                    .body("limits.keySet()", hasItem("v2MemoryBudgetBytes"));
+                    .body("limits.keySet()", hasItem("v2MemoryBudgetBytes"))
+                    .body("cluster.mode", equalTo("single")).body("cluster.instances", equalTo(null));
         }
     }
 

@@ -42,13 +42,14 @@ class ManagementEndpointsTest {
     URL readyUrl;
 
     @Test
-    void livenessWatchesTheRelayThreadAndReadinessEachTransport() {
+    void livenessWatchesTheRelayThreadAndReadinessEachTransportAndTheCluster() {
         given().get(liveUrl).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItems("relay (udp, ws)"));
         given().get(readyUrl).then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("udp", "ws"))
+                .body("checks.name", hasItems("udp", "ws", "cluster"))
                 .body("checks.find { it.name == 'udp' }.data.port", equalTo(udp.port()))
-                .body("checks.find { it.name == 'ws' }.data.path", equalTo("/ws"));
+                .body("checks.find { it.name == 'ws' }.data.path", equalTo("/ws"))
+                .body("checks.find { it.name == 'cluster' }.data.mode", equalTo("single instance"));
     }
 
     @Test

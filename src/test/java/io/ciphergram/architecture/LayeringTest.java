@@ -11,8 +11,9 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The dependency direction of ../shared/STYLE.md, held by the build: the edges (transports, HTTP API,
- * Quarkus wiring) and the console client depend on the engine (relay, session), which depends on the
- * protocol and crypto core; crypto depends on nothing of ours; only the edges see Quarkus or Vert.x.
+ * Quarkus wiring, the Redis link) and the console client depend on the engine (relay, session), which
+ * depends on the cluster port and on the protocol and crypto core; the cluster port depends on nothing
+ * of ours; crypto depends on nothing of ours; only the edges see Quarkus or Vert.x.
  */
 @AnalyzeClasses(packages = "io.ciphergram", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -22,16 +23,26 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("Edges").definedBy("io.ciphergram.transport..", "io.ciphergram.api..", "io.ciphergram.server..")
+            .layer("Edges").definedBy("io.ciphergram.transport..", "io.ciphergram.api..", "io.ciphergram.server..",
+                    "io.ciphergram.cluster.redis..")
             .layer("Console").definedBy("io.ciphergram.cli..")
             .layer("Engine").definedBy("io.ciphergram.relay..", "io.ciphergram.session..")
+            .layer("Cluster").definedBy("io.ciphergram.cluster")
             .layer("Protocol").definedBy("io.ciphergram.protocol..")
             .layer("Crypto").definedBy("io.ciphergram.crypto..")
             .whereLayer("Edges").mayNotBeAccessedByAnyLayer()
             .whereLayer("Console").mayNotBeAccessedByAnyLayer()
             .whereLayer("Engine").mayOnlyBeAccessedByLayers("Edges")
+            .whereLayer("Cluster").mayOnlyBeAccessedByLayers("Edges", "Engine")
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Edges", "Console", "Engine")
             .whereLayer("Crypto").mayOnlyBeAccessedByLayers("Edges", "Console", "Engine", "Protocol");
+
+    /** The cluster port speaks names and texts: it knows no session, key, frame or framework. */
+    @ArchTest
+    static final ArchRule theClusterPortStandsAlone = noClasses().that().resideInAPackage("io.ciphergram.cluster")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ciphergram.relay..", "io.ciphergram.session..",
+                    "io.ciphergram.protocol..", "io.ciphergram.crypto..", "io.ciphergram.transport..", "io.ciphergram.server..",
+                    "io.ciphergram.api..", "io.ciphergram.cli..", "io.ciphergram.cluster.redis..");
 
     @ArchTest
     static final ArchRule sessionsDoNotKnowTheRelay = noClasses().that().resideInAPackage("io.ciphergram.session..")
@@ -40,7 +51,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule onlyTheEdgesSeeTheFrameworks = noClasses().that()
             .resideInAnyPackage("io.ciphergram.protocol..", "io.ciphergram.crypto..", "io.ciphergram.session..",
-                    "io.ciphergram.relay..", "io.ciphergram.cli..")
+                    "io.ciphergram.relay..", "io.ciphergram.cli..", "io.ciphergram.cluster")
             .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS);
 
     /** The gateway translates framing only: no transport holds a key or sees plaintext. */

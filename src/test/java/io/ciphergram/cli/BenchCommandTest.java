@@ -141,11 +141,28 @@ class BenchCommandTest {
     }
 
     @Test
+    void withSendersOnlyTheFirstClientsSendAndTheReceiversStillGetEveryMessage() {
+        // --receive-server is meant for a second instance of a cluster; this one server stands in for both
+        JsonPath report = bench(lowRate("--server", "127.0.0.1:" + udp.port(), "--senders", "2", "--receive-server",
+                "127.0.0.1:" + udp.port()));
+        assertThat(report.getInt("senders")).isEqualTo(2);
+        assertThat(report.getString("receiveTarget")).isEqualTo("127.0.0.1:" + udp.port());
+        assertLosslessStep(report.getMap("result"));
+    }
+
+    @Test
     void badOptionsAreRefusedWithAReason() {
         int exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)))
                 .execute("--server", "127.0.0.1:" + udp.port(), "--transport", "ws", "--profile", "classic");
         assertThat(exit).isEqualTo(BenchCommand.BAD_OPTIONS);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: the WebSocket gateway speaks v2 only");
+        err.reset();
+        exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute("--server", "127.0.0.1:" + udp.port(), "--clients", "3", "--senders", "3", "--receive-server",
+                        "127.0.0.1:" + udp.port());
+        assertThat(exit).isEqualTo(BenchCommand.BAD_OPTIONS);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --receive-server needs clients that only receive");
     }
 }

@@ -195,6 +195,58 @@ class SessionRegistryTest {
         assertThat(again.flood().admit(0)).isEqualTo(FloodGate.Verdict.DROPPED);
     }
 
+    /** Names held elsewhere (the other instances of a cluster), and what the registry told them. */
+    private static final class ElsewhereClaims implements NameClaims {
+        final java.util.Set<String> elsewhere = new java.util.HashSet<>();
+        final java.util.List<String> told = new java.util.ArrayList<>();
+
+        @Override
+        public boolean takenElsewhere(String name) {
+            return elsewhere.contains(name.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        @Override
+        public void claimed(String name) {
+            told.add("+" + name);
+        }
+
+        @Override
+        public void released(String name) {
+            told.add("-" + name);
+        }
+    }
+
+    @Test
+    void aNameHeldElsewhereIsNotGivenOutAndEveryClaimAndReleaseIsTold() {
+        registry = registry(SessionLimits.defaults());
+        ElsewhereClaims claims = new ElsewhereClaims();
+        claims.elsewhere.addAll(java.util.List.of("alice", "guest-1"));
+        registry.claimNamesWith(claims);
+        ClassicSession alice = proven("10.0.0.1", 1, "Alice");
+        assertThat(alice.name()).isEqualTo("Alice2");
+        ClassicSession guest = session("10.0.0.1", 2);
+        registry.makeRoomFor(guest.peer(), true);
+        assertThat(registry.registerGuest(guest)).isEqualTo("guest-2");
+        registry.remove(alice);
+        assertThat(claims.told).containsExactly("+Alice2", "+guest-2", "-Alice2");
+    }
+
+    @Test
+    void aSessionWhoseNameIsHeldElsewhereIsRenamedByTheSuffixRule() {
+        registry = registry(SessionLimits.defaults());
+        ElsewhereClaims claims = new ElsewhereClaims();
+        registry.claimNamesWith(claims);
+        ClassicSession bob = proven("10.0.0.1", 1, "bob");
+        claims.elsewhere.add("bob");
+        assertThat(registry.rename(bob)).isEqualTo("bob2");
+        assertThat(registry.byName("BOB2")).isSameAs(bob);
+        assertThat(registry.byName("bob")).isNull();
+        assertThat(registry.members()).containsExactly(bob);
+        assertThat(claims.told).containsExactly("+bob", "-bob", "+bob2");
+        registry.remove(bob);
+        assertThat(registry.rename(bob)).as("an ended session keeps its name").isNull();
+    }
+
     @Test
     void guestsAreNumbered() {
         ClassicSession g1 = session("10.0.0.1", 5);

@@ -16,11 +16,15 @@ import io.ciphergram.protocol.v2.ReliableConstants;
  * @param idleSessions sessions that only shake hands, over UDP from many loopback sources
  * @param stepFactor find-capacity: each step offers this many times the previous step's rate
  * @param maxLossPercent find-capacity: the loss a step may have and still count
+ * @param senders how many clients send (the first ones); the others only receive
+ * @param receiveServer where the clients that only receive connect (another instance of the server's
+ *        cluster), or null: to the server, like the senders
  */
 public record BenchConfig(Profile profile, Transport transport, InetSocketAddress server, URI gateway,
         boolean plainBaseline, int clients, double rate, double durationSeconds, double warmupSeconds,
         double drainSeconds, int size, int idleSessions, boolean findCapacity, double stepFactor,
-        double maxLossPercent, int maxSteps, int receiveThreads, double timeoutSeconds) {
+        double maxLossPercent, int maxSteps, int receiveThreads, double timeoutSeconds, int senders,
+        InetSocketAddress receiveServer) {
 
     public enum Profile { CLASSIC, V2 }
 
@@ -42,6 +46,11 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
         require(!findCapacity || stepFactor > 1, "--step-factor must be over 1");
         require(!findCapacity || maxSteps >= 1, "--max-steps must be at least 1");
         require(maxLossPercent >= 0, "--max-loss must not be negative");
+        require(senders >= 1 && senders <= clients, "--senders must be from 1 to --clients");
+        require(receiveServer == null || senders < clients, "--receive-server needs clients that only receive:"
+                + " --senders below --clients");
+        require(receiveServer == null || (transport == Transport.UDP && !plainBaseline), "--receive-server is for UDP"
+                + " runs against two Ciphergram instances");
         if (plainBaseline) {
             require(profile == Profile.CLASSIC, "the plain baseline sends classic-format datagrams: drop --profile v2");
             require(transport == Transport.UDP, "the plain baseline relays UDP datagrams: drop --transport ws");
@@ -63,6 +72,11 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
             return "in-process plain relay";
         }
         return transport == Transport.WS ? gateway.toString() : server.getHostString() + ":" + server.getPort();
+    }
+
+    /** Where the clients that only receive connect. */
+    public String receiveTarget() {
+        return receiveServer == null ? target() : receiveServer.getHostString() + ":" + receiveServer.getPort();
     }
 
     private static void require(boolean condition, String message) {

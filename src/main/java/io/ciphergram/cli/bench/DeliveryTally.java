@@ -20,6 +20,7 @@ final class DeliveryTally {
     private final BenchText format;
     private final MeasureWindow window;
     private final int clients;
+    private final int senders;
     /** Every delivery of this run's messages, measured or not: for the progress line. */
     private final LongAdder seen;
     /** Measured deliveries across all lanes: the drain stops early once they are all in. */
@@ -33,10 +34,12 @@ final class DeliveryTally {
     private long duplicates;
     private long misrouted;
 
-    DeliveryTally(BenchText format, MeasureWindow window, int clients, LongAdder seen, LongAdder measured) {
+    /** @param senders the first clients, which send in turn: message {@code seq} is client {@code seq mod senders}'s */
+    DeliveryTally(BenchText format, MeasureWindow window, int clients, int senders, LongAdder seen, LongAdder measured) {
         this.format = format;
         this.window = window;
         this.clients = clients;
+        this.senders = senders;
         this.seen = seen;
         this.measured = measured;
         this.received = new BitSet[clients];
@@ -61,7 +64,7 @@ final class DeliveryTally {
             windowFrom = from;
             Arrays.fill(received, null);
         }
-        if (parsed.client == recipient || parsed.seq % clients != parsed.client) {
+        if (parsed.client == recipient || parsed.seq % senders != parsed.client) {
             misrouted++;
             return true;
         }

@@ -89,7 +89,7 @@ public final class LoadGenerator {
         int lanes = config.receiveThreads();
         tallies = new DeliveryTally[lanes];
         for (int i = 0; i < lanes; i++) {
-            tallies[i] = new DeliveryTally(format, window, config.clients(), seen, measured);
+            tallies[i] = new DeliveryTally(format, window, config.clients(), config.senders(), seen, measured);
         }
         boolean udpActive = config.transport() == BenchConfig.Transport.UDP;
         DatagramLanes datagramLanes = udpActive || config.idleSessions() > 0 ? own(new DatagramLanes(lanes, err)) : null;
@@ -182,8 +182,9 @@ public final class LoadGenerator {
         } else {
             serverSocket = config.server();
         }
-        for (UdpEndpoint endpoint : endpoints) {
-            endpoint.connect(serverSocket);
+        for (int i = 0; i < endpoints.size(); i++) {
+            boolean receiverElsewhere = config.receiveServer() != null && i >= config.senders();
+            endpoints.get(i).connect(receiverElsewhere ? config.receiveServer() : serverSocket);
         }
         return clients;
     }
@@ -300,7 +301,7 @@ public final class LoadGenerator {
     private StepResult step(int number, double rate, List<BenchClient> active) throws InterruptedException {
         long warmupNanos = (long) (config.warmupSeconds() * 1e9);
         long durationNanos = (long) (config.durationSeconds() * 1e9);
-        Sender sender = new Sender(active, context, window,
+        Sender sender = new Sender(active.subList(0, config.senders()), context, window,
                 new Sender.Plan(rate, warmupNanos, durationNanos, nextSeq, config.size()));
         SocketDrops dropsBefore = SocketDrops.read();
         long[] cpuBefore = receiveCpu();

@@ -22,6 +22,10 @@ public final class ReportFormat {
         out.append(String.format(Locale.ROOT, "ciphergram bench: %s over %s to %s, %d clients, %d-byte texts, run %s%n",
                 profileName(c), c.transport().name().toLowerCase(Locale.ROOT), c.target(), c.clients(), c.size(),
                 report.run()));
+        if (c.senders() < c.clients()) {
+            out.append(String.format(Locale.ROOT, "%d of them send; the other %d only receive, at %s%n", c.senders(),
+                    c.clients() - c.senders(), c.receiveTarget()));
+        }
         if (report.serverFingerprint() != null) {
             out.append("server identity: ").append(report.serverFingerprint()).append('\n');
         }
@@ -76,7 +80,8 @@ public final class ReportFormat {
                 .field("serverFingerprint", report.serverFingerprint()).field("clients", c.clients())
                 .field("idleSessions", c.idleSessions()).field("sizeBytes", c.size())
                 .field("warmupSeconds", c.warmupSeconds()).field("durationSeconds", c.durationSeconds())
-                .field("drainSeconds", c.drainSeconds()).field("findCapacity", c.findCapacity());
+                .field("drainSeconds", c.drainSeconds()).field("findCapacity", c.findCapacity())
+                .field("senders", c.senders()).field("receiveTarget", c.receiveTarget());
         handshakes(j.name("handshakes"), report.handshakes());
         handshakes(j.name("idleHandshakes"), report.idleHandshakes());
         j.name("steps").beginArray();

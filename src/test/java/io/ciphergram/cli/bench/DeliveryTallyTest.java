@@ -16,7 +16,7 @@ class DeliveryTallyTest {
     private final MeasureWindow window = new MeasureWindow();
     private final LongAdder seen = new LongAdder();
     private final LongAdder measured = new LongAdder();
-    private final DeliveryTally tally = new DeliveryTally(format, window, CLIENTS, seen, measured);
+    private final DeliveryTally tally = new DeliveryTally(format, window, CLIENTS, CLIENTS, seen, measured);
 
     /** Message {@code seq}, sent by client seq mod 3 at time {@code sent}, as the relay delivers it. */
     private byte[] relayed(long seq, long sent) {
@@ -39,6 +39,19 @@ class DeliveryTallyTest {
         assertThat(latency.getTotalCount()).isEqualTo(3);
         assertThat(latency.getMaxValue()).isBetween(79_900L, 80_100L);
         assertThat(latency.getMinValue()).isBetween(9_990L, 10_010L);
+    }
+
+    @Test
+    void withFewerSendersAMessageIsTheSendersIfItsNumberSaysSo() {
+        DeliveryTally twoSend = new DeliveryTally(format, window, CLIENTS, 2, seen, measured);
+        window.open(100);
+        byte[] fromOne = ("btally1-x: " + new String(format.format(1, 101, 0, 50), StandardCharsets.US_ASCII))
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] notTheSenders = ("btally1-x: " + new String(format.format(2, 102, 0, 50), StandardCharsets.US_ASCII))
+                .getBytes(StandardCharsets.US_ASCII);
+        twoSend.accept(2, fromOne, 10);
+        twoSend.accept(0, notTheSenders, 10);
+        assertThat(twoSend.drainInto(Latency.newHistogram())).isEqualTo(new DeliveryTally.Counts(1, 0, 1));
     }
 
     @Test
