@@ -3,10 +3,14 @@ package io.ciphergram.relay;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.protocol.DropReason;
@@ -30,9 +34,14 @@ public final class ChatRelay {
     private static final System.Logger LOG = System.getLogger(ChatRelay.class.getName());
     /**
      * Datagrams that may wait for the relay thread at once; more are shed on arrival ({@code overloaded}).
-     * At the relay's capacity (docs/BENCHMARKS.md) this is well under a second of work.
+     * At the relay's capacity (docs/BENCHMARKS.md, about 15,000 lines a second) this is some 70 ms of work:
+     * enough to never leave the relay thread idle, short enough that an overloaded relay still answers fast.
      */
-    static final int MAX_WAITING = 4096;
+    public static final int MAX_WAITING = 1024;
+    /** How far the relay thread works its backlog down before it wakes the transports that held back. */
+    static final int RESUME_AT = MAX_WAITING / 2;
+    /** The longest a transport holds back in one {@link #awaitRoom()}, so that it notices its own close. */
+    private static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final SessionRegistry sessions;
     private final Counters counters;
@@ -45,6 +54,8 @@ public final class ChatRelay {
     private final Admin admin;
     /** Submitted datagrams the relay thread has not yet taken (any thread). */
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Transport threads parked in {@link #awaitRoom()} until the backlog is down to {@link #RESUME_AT}. */
+    private final Queue<Thread> holding = new ConcurrentLinkedQueue<>();
     private boolean stopping;
 
     /**
@@ -106,6 +117,21 @@ public final class ChatRelay {
     }
 
     /**
+     * For a transport that holds back while {@link #busy()}: parks the calling thread until the relay thread
+     * has worked its backlog down to half, or at most 20 ms; returns at once if it is not busy. Parked rather
+     * than polling, so that an overloaded relay does not also pay for transports asking whether it is still
+     * busy. Any thread but the relay thread.
+     */
+    public void awaitRoom() {
+        Thread self = Thread.currentThread();
+        holding.add(self);
+        if (busy()) { // checked after joining the queue: a wake-up in between is not missed
+            LockSupport.parkNanos(this, HOLD_NANOS);
+        }
+        holding.remove(self);
+    }
+
+    /**
      * A datagram from a transport's I/O thread: handled on the relay thread; shed at once (counted,
      * {@code overloaded}) if the relay thread is {@link #busy()}. Any thread.
      */
@@ -120,7 +146,9 @@ public final class ChatRelay {
         }
         try {
             relayThread.execute(() -> {
-                waiting.decrementAndGet();
+                if (waiting.decrementAndGet() == RESUME_AT) {
+                    holding.forEach(LockSupport::unpark);
+                }
                 onDatagram(from, datagram, received);
             });
         } catch (RejectedExecutionException e) {

@@ -12,7 +12,9 @@
  *
  * <p><b>Transport threads</b> turn what arrives into {@code (PeerId, bytes)} and post it to the relay thread
  * ({@link io.ciphergram.relay.ChatRelay#submit}); at most {@code ChatRelay.MAX_WAITING} datagrams wait at
- * once, and a transport holds back (UDP) or sheds the excess, counted, before any decoding or crypto. UDP
+ * once, and a transport holds back (UDP: its receive thread parks in {@code ChatRelay.awaitRoom} until the
+ * relay thread has worked the backlog down to half) or sheds the excess, counted, before any decoding or
+ * crypto. UDP
  * has one receive thread per socket ({@code ciphergram-udp-N}, sockets sharing the port with
  * {@code SO_REUSEPORT}), and the relay thread itself writes UDP datagrams (non-blocking {@code sendto}) as
  * it produces them. The WebSocket gateway's I/O threads are Vert.x event loops: its

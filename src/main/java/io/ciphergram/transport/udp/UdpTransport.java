@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,8 +54,6 @@ import io.quarkus.runtime.StartupEvent;
 public class UdpTransport {
 
     private static final Logger LOG = Logger.getLogger(UdpTransport.class);
-    /** How long a receive thread waits before looking again whether the relay thread has caught up. */
-    private static final long BACKOFF_NANOS = 50_000;
     /** Any UDP datagram fits, so an oversize one arrives whole and is counted rather than cut. */
     private static final int MAX_DATAGRAM = 65_536;
 
@@ -89,7 +86,7 @@ public class UdpTransport {
         this.sendBuffer = sendBuffer;
     }
 
-    /** With the defaults: one lane per core (at most four), 4 MiB to receive, 1 MiB to send. */
+    /** With the defaults: one lane per core (at most four), 4 MiB to receive and 1 MiB to send on each socket. */
     public UdpTransport(ChatRelay relay, Counters counters, String host, int port) {
         this(relay, counters, host, port, 0, 4 << 20, 1 << 20);
     }
@@ -226,11 +223,11 @@ public class UdpTransport {
                 while (relay.busy() && channel.isOpen()) {
                     // Overloaded: leave the rest in the socket, whose buffer absorbs a burst and sheds a
                     // flood at no cost to the relay (the kernel counts those drops: kernelDrops()).
-                    LockSupport.parkNanos(BACKOFF_NANOS);
+                    relay.awaitRoom();
                 }
             }
         } catch (IOException | ClosedSelectorException e) {
-            if (channel.isOpen()) {
+            if (selector.isOpen() && channel.isOpen()) { // otherwise stop() closed them: a normal end
                 LOG.errorf("UDP receive stopped: %s", e.toString());
             }
         }

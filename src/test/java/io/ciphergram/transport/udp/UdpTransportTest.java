@@ -10,12 +10,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.relay.ChatRelay;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.testing.ClassicPeer;
@@ -103,6 +105,39 @@ class UdpTransportTest {
     }
 
     @Test
+    void aTransportHoldingBackParksUntilTheRelayHasWorkedItsBacklogDown() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        engine.loop().execute(() -> {
+            try {
+                stuck.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        PeerId peer = PeerId.udp(new InetSocketAddress("127.0.0.1", 9));
+        for (int i = 0; i < ChatRelay.MAX_WAITING; i++) {
+            engine.relay().submit(peer, new byte[] {'x'});
+        }
+        AtomicInteger looks = new AtomicInteger();
+        Thread receiver = new Thread(() -> {
+            while (engine.relay().busy()) { // as a receive thread holds back
+                looks.incrementAndGet();
+                engine.relay().awaitRoom();
+            }
+        });
+        long start = System.nanoTime();
+        receiver.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.getState() == Thread.State.TIMED_WAITING);
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(receiver::isAlive);
+        stuck.countDown();
+        receiver.join(5_000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(receiver.isAlive()).as("woken once the backlog is down").isFalse();
+        // parked 20 ms at a time while the relay is stuck: a handful of looks, not one every few microseconds
+        assertThat(looks.get()).isBetween(1, (int) (millis / 10) + 5);
+    }
+
+    @Test
     void aRelayTooBusyToTakeMoreShedsTheExcessOnArrivalAndCountsIt() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         engine.loop().execute(() -> {
@@ -117,7 +152,7 @@ class UdpTransportTest {
             engine.relay().submit(peer, new byte[] {'x'});
         }
         assertThat(engine.relay().busy()).isTrue();
-        assertThat(engine.counters().droppedCount(DropReason.OVERLOADED)).isEqualTo(5_000 - 4_096);
+        assertThat(engine.counters().droppedCount(DropReason.OVERLOADED)).isEqualTo(5_000 - ChatRelay.MAX_WAITING);
         stuck.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.counters().receivedCount() == 5_000);
     }
