@@ -2,7 +2,11 @@
 # Runs the load generator against fresh servers, the way docs/BENCHMARKS.md reports it.
 #
 #   scripts/benchmark.sh [capacity|latency|overload|coldstart|handshakes|memory|all]   (default: all)
+#   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000); where THREAD's
+#                                            time goes (default: ciphergram-relay; an older build's relay
+#                                            work ran on vert.x-eventloop)
 #   CLIENTS=10 IDLE=15000 BUILD=target OUT=target/benchmarks (the defaults)
+#   SERVER_OPTS="-Dciphergram.udp.receive-buffer=1048576"   (extra java options for every server started)
 #
 # Needs the packaged service and console client (./mvnw -B package -DskipTests). Each measurement starts a
 # server of its own (target/quarkus-app, flood control off, loopback, free ports), runs
@@ -23,6 +27,7 @@ service=$build/quarkus-app/quarkus-run.jar
 cli=$build/ciphergram-cli.jar
 [[ -f $service && -f $cli ]] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 2; }
 clients=${CLIENTS:-10}
+read -ra server_opts <<<"${SERVER_OPTS:-}"
 server_pid=
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -40,7 +45,7 @@ trap stop_server EXIT
 start_server() {
   local name=$1; shift
   local server_log=$out/$name.server.log
-  java "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
+  java "${server_opts[@]}" "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
     -Dciphergram.identity.path="$out/identity/server_identity.pem" -jar "$service" >"$server_log" 2>&1 &
   server_pid=$!
@@ -93,9 +98,10 @@ print(f"plain    udp  capacity {c.get('deliveredPerSecond', 0):10.0f}/s at {c.ge
 EOF
 }
 
-# rate_for PROFILE TRANSPORT FRACTION: that fraction of the measured capacity's offered rate
+# rate_for RUN FRACTION: that fraction of the offered rate at the capacity measured for RUN (classic-udp,
+# v2-udp, v2-ws or baseline)
 rate_for() {
-  python3 - "$out/capacity-$1-$2.json" "$3" <<'EOF'
+  python3 - "$out/capacity-$1.json" "$2" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 c = r["capacity"]
@@ -107,7 +113,7 @@ EOF
 latency() {
   for target in "classic udp" "v2 udp" "v2 ws"; do
     read -r p t <<<"$target"
-    local rate; rate=$(rate_for "$p" "$t" 0.25)
+    local rate; rate=$(rate_for "$p-$t" 0.25)
     log "latency: $p over $t at $rate msg/s (a quarter of capacity)"
     start_server "latency-$p-$t"
     local server=127.0.0.1:$udp_port
@@ -123,7 +129,7 @@ latency() {
 overload() {
   for target in "classic udp" "v2 udp"; do
     read -r p t <<<"$target"
-    local rate; rate=$(rate_for "$p" "$t" 1)
+    local rate; rate=$(rate_for "$p-$t" 1)
     log "overload: $p over $t, warm at $rate msg/s, then $((2 * rate)) msg/s"
     start_server "overload-$p-$t"
     warm "127.0.0.1:$udp_port" "$p"
@@ -133,6 +139,11 @@ overload() {
       | tee "$out/overload-$p-$t.txt" | grep -A1 '^step'
     stop_server
   done
+  local rate; rate=$(rate_for baseline 1)
+  log "overload: plain baseline at $rate msg/s, then $((2 * rate)) msg/s (the same machine's limit, no crypto)"
+  bench --baseline plain --clients "$clients" --rate "$rate" --warmup 2 --duration 8 | grep -A1 '^step' | tail -1
+  bench --baseline plain --clients "$clients" --rate "$((2 * rate))" --warmup 2 --duration 8 \
+    | tee "$out/overload-baseline.txt" | grep -A1 '^step'
 }
 
 # A server started cold and hit at once with 300 messages/s for 6 s.
@@ -188,6 +199,43 @@ memory() {
   done
 }
 
+# A JFR recording of a warm server at a steady RATE, the CPU of each of its threads, and the methods
+# THREAD spends its samples in (scripts/jfr-hot.py).
+profile() {
+  local rate=${RATE:-6000} thread=${1:-ciphergram-relay} pid
+  log "profile: classic at $rate msg/s, JFR of 20 s"
+  start_server "profile" -XX:StartFlightRecording=settings=profile,filename="$out/profile.jfr"
+  pid=$server_pid
+  warm "127.0.0.1:$udp_port" classic
+  bench --server "127.0.0.1:$udp_port" --clients "$clients" --rate "$rate" --warmup 0 --duration 20 \
+    >"$out/profile-load.txt" &
+  local generator=$!
+  sleep 5
+  python3 - "$pid" <<'EOF2'
+import os, sys, time
+pid = sys.argv[1]
+def snapshot():
+    threads = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{task}/comm").read().strip()
+            fields = open(f"/proc/{pid}/task/{task}/stat").read().rsplit(")", 1)[1].split()
+            threads[task] = (name, int(fields[11]) + int(fields[12]))
+        except OSError:
+            pass
+    return threads
+before = snapshot(); time.sleep(10); after = snapshot()
+hz = os.sysconf("SC_CLK_TCK")
+rows = sorted(((ticks - before[t][1]) / hz / 10 * 100, name) for t, (name, ticks) in after.items() if t in before)
+print("CPU per server thread over 10 s:", ", ".join(f"{name} {cpu:.0f}%" for cpu, name in reversed(rows[-6:])))
+EOF2
+  wait "$generator"
+  grep -A1 '^step' "$out/profile-load.txt"
+  jcmd "$pid" JFR.dump filename="$out/profile.jfr" >/dev/null
+  stop_server
+  python3 scripts/jfr-hot.py "$out/profile.jfr" "$thread"
+}
+
 case $what in
   capacity) capacity ;;
   latency) latency ;;
@@ -195,6 +243,7 @@ case $what in
   coldstart) coldstart ;;
   handshakes) handshakes ;;
   memory) memory ;;
+  profile) profile "${2:-}" ;;
   all) capacity; latency; overload; coldstart; handshakes; memory ;;
-  *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|all] | profile [THREAD]" >&2; exit 2 ;;
 esac
