@@ -130,6 +130,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})", defaultValue = "1")
     double maxLoss;
 
+    @Option(names = "--max-p99", description = "--find-capacity: a step counts only if its p99 latency is at most"
+            + " this many milliseconds as well (default: no bound; loss alone rewards deep buffers)")
+    Double maxP99;
+
     @Option(names = "--max-steps", description = "--find-capacity: steps at most (default: ${DEFAULT-VALUE})",
             defaultValue = "15")
     int maxSteps;
@@ -229,7 +233,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int sending = senders != null ? senders : receivers != null ? Math.max(1, clients / 2) : clients;
         return new BenchConfig(chosenProfile, chosenTransport, udp, gateway, plain, clients, rate, duration, warmup,
-                drain, size, idleSessions, findCapacity, stepFactor, maxLoss, maxSteps, receiveThreads, timeout, sending,
+                drain, size, idleSessions, findCapacity, stepFactor, maxLoss,
+                maxP99 == null ? Double.POSITIVE_INFINITY : maxP99, maxSteps, receiveThreads, timeout, sending,
                 receivers);
     }
 }

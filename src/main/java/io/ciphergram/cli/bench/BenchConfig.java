@@ -16,6 +16,7 @@ import io.ciphergram.protocol.v2.ReliableConstants;
  * @param idleSessions sessions that only shake hands, over UDP from many loopback sources
  * @param stepFactor find-capacity: each step offers this many times the previous step's rate
  * @param maxLossPercent find-capacity: the loss a step may have and still count
+ * @param maxP99Millis find-capacity: the p99 latency a step may have and still count; infinite for no bound
  * @param senders how many clients send (the first ones); the others only receive
  * @param receiveServer where the clients that only receive connect (another instance of the server's
  *        cluster), or null: to the server, like the senders
@@ -23,7 +24,7 @@ import io.ciphergram.protocol.v2.ReliableConstants;
 public record BenchConfig(Profile profile, Transport transport, InetSocketAddress server, URI gateway,
         boolean plainBaseline, int clients, double rate, double durationSeconds, double warmupSeconds,
         double drainSeconds, int size, int idleSessions, boolean findCapacity, double stepFactor,
-        double maxLossPercent, int maxSteps, int receiveThreads, double timeoutSeconds, int senders,
+        double maxLossPercent, double maxP99Millis, int maxSteps, int receiveThreads, double timeoutSeconds, int senders,
         InetSocketAddress receiveServer) {
 
     public enum Profile { CLASSIC, V2 }
@@ -46,6 +47,7 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
         require(!findCapacity || stepFactor > 1, "--step-factor must be over 1");
         require(!findCapacity || maxSteps >= 1, "--max-steps must be at least 1");
         require(maxLossPercent >= 0, "--max-loss must not be negative");
+        require(maxP99Millis > 0, "--max-p99 must be positive");
         require(senders >= 1 && senders <= clients, "--senders must be from 1 to --clients");
         require(receiveServer == null || senders < clients, "--receive-server needs clients that only receive:"
                 + " --senders below --clients");

@@ -123,7 +123,7 @@ public final class LoadGenerator {
         StepResult capacity = null;
         String stopReason = null;
         if (config.findCapacity()) {
-            CapacitySearch search = new CapacitySearch(config.rate(), config.stepFactor(), config.maxLossPercent(),
+            CapacitySearch search = new CapacitySearch(config.rate(), config.stepFactor(), config.maxLossPercent(), config.maxP99Millis(),
                     config.maxSteps());
             while (!search.done()) {
                 StepResult step = step(steps.size() + 1, search.nextRate(), active);

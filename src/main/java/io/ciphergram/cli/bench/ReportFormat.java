@@ -50,7 +50,9 @@ public final class ReportFormat {
         if (c.findCapacity()) {
             StepResult best = report.capacity();
             out.append(best == null
-                    ? String.format(Locale.ROOT, "capacity: no step stayed within %.2f%% loss", c.maxLossPercent())
+                    ? String.format(Locale.ROOT, "capacity: no step stayed within %.2f%% loss%s", c.maxLossPercent(),
+                            Double.isInfinite(c.maxP99Millis()) ? ""
+                                    : " and a p99 of " + CapacitySearch.plain(c.maxP99Millis()) + " ms")
                     : String.format(Locale.ROOT, "capacity: %.0f delivered datagrams/s (step %d: %.0f messages/s offered,"
                             + " loss %.3f%%, p99 %.0f us)%s", best.deliveredPerSecond(), best.step(), best.offeredRate(),
                             best.lossPercent(), best.latency().p99Micros(),
