@@ -51,6 +51,19 @@ class UdpTransportTest {
         }
     }
 
+    /** Keeps the relay thread busy until the returned latch is counted down, as an overloaded relay is. */
+    private CountDownLatch holdTheRelayThread() {
+        CountDownLatch stuck = new CountDownLatch(1);
+        engine.loop().execute(() -> {
+            try {
+                stuck.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return stuck;
+    }
+
     @Test
     void aStoppedTransportReleasesItsPortAndARestartServesOnIt() throws Exception {
         UdpTransport first = transport(0);
@@ -78,14 +91,7 @@ class UdpTransportTest {
         // A small socket buffer, so that what the relay cannot take overflows it quickly.
         UdpTransport udp = new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", 0, 1, 64 * 1024, 64 * 1024);
         udp.start(null);
-        CountDownLatch stuck = new CountDownLatch(1);
-        engine.loop().execute(() -> {
-            try {
-                stuck.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch stuck = holdTheRelayThread();
         long before = engine.counters().receivedCount();
         try (DatagramSocket client = new DatagramSocket()) {
             byte[] junk = "not a frame".getBytes(StandardCharsets.US_ASCII);
@@ -106,14 +112,7 @@ class UdpTransportTest {
 
     @Test
     void aTransportHoldingBackParksUntilTheRelayHasWorkedItsBacklogDown() throws Exception {
-        CountDownLatch stuck = new CountDownLatch(1);
-        engine.loop().execute(() -> {
-            try {
-                stuck.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch stuck = holdTheRelayThread();
         PeerId peer = PeerId.udp(new InetSocketAddress("127.0.0.1", 9));
         for (int i = 0; i < ChatRelay.MAX_WAITING; i++) {
             engine.relay().submit(peer, new byte[] {'x'});
@@ -139,14 +138,7 @@ class UdpTransportTest {
 
     @Test
     void aRelayTooBusyToTakeMoreShedsTheExcessOnArrivalAndCountsIt() throws Exception {
-        CountDownLatch stuck = new CountDownLatch(1);
-        engine.loop().execute(() -> {
-            try {
-                stuck.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        CountDownLatch stuck = holdTheRelayThread();
         PeerId peer = PeerId.udp(new InetSocketAddress("127.0.0.1", 9));
         for (int i = 0; i < 5_000; i++) {
             engine.relay().submit(peer, new byte[] {'x'});
