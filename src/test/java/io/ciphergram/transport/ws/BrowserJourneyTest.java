@@ -109,6 +109,12 @@ class BrowserJourneyTest {
             carl.say("hello from the console");
             ann.awaitMessage("wcarl: hello from the console");
             ben.awaitMessage("wcarl: hello from the console");
+            String markup = "<b>bold</b><img src=x onerror=\"window.pwned=1\">";
+            carl.say(markup);
+            ann.awaitMessage("wcarl: " + markup); // shown as the characters it is, not as markup
+            assertThat(ann.script("return window.pwned === undefined"
+                    + " && document.querySelectorAll('[data-testid=message-list] b, [data-testid=message-list] img').length === 0"))
+                    .as("text is never rendered as HTML").isEqualTo(true);
             dora.say("hello from the original client");
             ann.awaitMessage("wdora: hello from the original client");
             ben.awaitMessage("wdora: hello from the original client");
