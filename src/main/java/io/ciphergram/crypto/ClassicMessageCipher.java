@@ -33,9 +33,7 @@ public final class ClassicMessageCipher {
     }
 
     public byte[] seal(SessionKey key, String text) {
-        byte[] iv = new byte[IV_LENGTH];
-        ivs.get().next(iv);
-        return seal(key, text.getBytes(StandardCharsets.UTF_8), iv);
+        return seal(key, text.getBytes(StandardCharsets.UTF_8));
     }
 
     public byte[] seal(SessionKey key, byte[] utf8Text) {

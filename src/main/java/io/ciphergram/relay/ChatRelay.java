@@ -211,9 +211,8 @@ public final class ChatRelay {
 
     /**
      * The server is stopping: every participant, classic ones included, is told {@code * server shutting
-     * down}; v2 sessions
-     * are then closed properly (an Ack of everything, then Close), and every session ends. Datagrams that
-     * arrive afterwards are dropped and counted ({@code unavailable}). Any thread.
+     * down}; v2 sessions are then closed properly (an Ack of everything, then Close), and every session
+     * ends. Datagrams that arrive afterwards are dropped and counted ({@code unavailable}). Any thread.
      *
      * @return done once everything is handed to the transports
      */

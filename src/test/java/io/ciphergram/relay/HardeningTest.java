@@ -17,11 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +32,7 @@ import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.session.ClassicSession;
 import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.V2Session;
+import io.ciphergram.testing.LogCapture;
 import io.ciphergram.testing.Peers;
 
 /**
@@ -49,34 +45,18 @@ class HardeningTest {
     Path dir;
 
     private RelayFixture f;
-    private final List<LogRecord> errors = new CopyOnWriteArrayList<>();
-    private final Handler errorCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture logs;
 
     @BeforeEach
     void relay() throws Exception {
         f = RelayFixture.withV2(dir, 100);
-        Logger.getLogger("").addHandler(errorCapture);
+        logs = LogCapture.install();
     }
 
     @AfterEach
     void noErrors() {
-        Logger.getLogger("").removeHandler(errorCapture);
-        assertThat(errors).as("nothing a client sends may produce an ERROR log").isEmpty();
+        logs.close();
+        assertThat(logs.errors()).as("nothing a client sends may produce an ERROR log").isEmpty();
     }
 
     private ClassicClient classic(String ip, int port) {

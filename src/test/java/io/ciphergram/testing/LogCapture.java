@@ -18,6 +18,7 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogCapture extends Handler implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
 
     private LogCapture() {
@@ -34,6 +35,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return lines;
     }
 
+    /** The lines logged at ERROR (SEVERE) or above. */
+    public List<String> errors() {
+        return errors;
+    }
+
     @Override
     public void publish(LogRecord record) {
         StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " ");
@@ -46,6 +52,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            errors.add(line.toString());
+        }
     }
 
     @Override
