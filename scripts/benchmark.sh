@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Runs the load generator against fresh servers, the way docs/BENCHMARKS.md reports it.
 #
-#   scripts/benchmark.sh [capacity|latency|overload|coldstart|handshakes|memory|all]   (default: all)
+#   scripts/benchmark.sh [capacity|latency|overload|coldstart|handshakes|memory|history|all]   (default: all;
+#                                            history: capacity with the rooms' history kept and not)
+#   scripts/benchmark.sh growth|rooms|sessions|busyhandshakes
+#                                            how cost grows (#20): rooms of 10, 100 and 1,000 members, heap per
+#                                            idle session at 1k, 10k and 100k, handshakes/s beside 10k idle
+#                                            sessions; JSON in target/benchmarks/growth/, drawn by
+#                                            scripts/growth-plot.py
 #   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000); where THREAD's
 #                                            time goes (default: ciphergram-relay; an older build's relay
 #                                            work ran on vert.x-eventloop)
 #   CLIENTS=10 IDLE=15000 BUILD=target OUT=target/benchmarks (the defaults)
+#   TARGETS="classic udp,v2 udp"   (capacity: only these, default all three, then the plain baseline)
 #   SERVER_OPTS="-Dciphergram.udp.receive-buffer=1048576"   (extra java options for every server started)
 #
 # Needs the packaged service and console client (./mvnw -B package -DskipTests). Each measurement starts a
@@ -39,19 +46,20 @@ stop_server() {
     server_pid=
   fi
 }
-trap stop_server EXIT
+trap 'stop_idle; stop_server' EXIT
 
-# start_server NAME [java options...]: sets udp_port and http_port
+# start_server NAME [java options...]: sets udp_port and http_port. No store (data.dir=none) unless the options say
 start_server() {
   local name=$1; shift
   local server_log=$out/$name.server.log
-  java "${server_opts[@]}" "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -Dquarkus.management.port=0 \
+  java -Dciphergram.data.dir=none "${server_opts[@]}" "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
     -Dciphergram.identity.path="$out/identity/server_identity.pem" -jar "$service" >"$server_log" 2>&1 &
   server_pid=$!
   for _ in $(seq 200); do
     udp_port=$(grep -o 'UDP listening on 127.0.0.1:[0-9]*' "$server_log" | head -1 | cut -d: -f2 || true)
     http_port=$(grep -o 'Listening on: http://127.0.0.1:[0-9]*' "$server_log" | head -1 | sed 's/.*://' || true)
+    management_port=$(grep -o 'Management interface listening on http://127.0.0.1:[0-9]*' "$server_log" | head -1 | sed 's/.*://' || true)
     [[ -n $udp_port && -n $http_port ]] && return 0
     sleep 0.1
   done
@@ -69,23 +77,51 @@ warm() { bench --server "$1" --profile "$2" --clients "$clients" --rate 1500 --w
 # Highest delivered datagrams/s with <= 1% loss, raising the rate by 1.25x a step; each profile and
 # transport against a fresh server, then the plain baseline.
 capacity() {
-  for target in "classic udp" "v2 udp" "v2 ws"; do
+  local targets=("classic udp" "v2 udp" "v2 ws")
+  [[ -n ${TARGETS:-} ]] && IFS=, read -ra targets <<<"$TARGETS"
+  for target in "${targets[@]}"; do
     read -r p t <<<"$target"
     log "capacity: $p over $t"
     start_server "capacity-$p-$t"
     local server=127.0.0.1:$udp_port
     [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
     warm "$server" "$p"
-    bench --server "$server" --profile "$p" --clients "$clients" --rate 2000 --warmup 2 --duration 4 \
+    bench --server "$server" --profile "$p" --clients "$clients" --rate "${START:-2000}" --warmup 2 --duration 4 \
       --find-capacity --json >"$out/capacity-$p-$t.json"
     stop_server
     summarize "$out/capacity-$p-$t.json" "$p $t"
   done
   log "capacity: plain baseline"
   bench --baseline plain --clients "$clients" --rate 1500 --warmup 0 --duration 10 >/dev/null
-  bench --baseline plain --clients "$clients" --rate 2000 --warmup 2 --duration 4 --find-capacity --json \
+  bench --baseline plain --clients "$clients" --rate "${START:-2000}" --warmup 2 --duration 4 --find-capacity --json \
     >"$out/capacity-baseline.json"
   summarize "$out/capacity-baseline.json" "plain udp"
+}
+
+# Capacity with each room's history kept (the embedded store, as one instance keeps it by default: every
+# line appended to its journal) against history off (ciphergram.history.max-lines=0), classic and v2 over
+# UDP, each against a fresh server and store, then the plain baseline: all in one invocation.
+history() {
+  for p in classic v2; do
+    for mode in on off; do
+      local data=$out/history-$mode-data
+      rm -rf "$data"
+      local opts=(-Dciphergram.data.dir="$data")
+      [[ $mode == off ]] && opts+=(-Dciphergram.history.max-lines=0)
+      log "history $mode: $p over udp"
+      start_server "history-$mode-$p" "${opts[@]}"
+      warm "127.0.0.1:$udp_port" "$p"
+      bench --server "127.0.0.1:$udp_port" --profile "$p" --clients "$clients" --rate 2000 --warmup 2 --duration 4 \
+        --find-capacity --json >"$out/history-$mode-$p.json"
+      stop_server
+      summarize "$out/history-$mode-$p.json" "$p hist $mode"
+    done
+  done
+  log "history: plain baseline"
+  bench --baseline plain --clients "$clients" --rate 1500 --warmup 0 --duration 10 >/dev/null
+  bench --baseline plain --clients "$clients" --rate 2000 --warmup 2 --duration 4 --find-capacity --json \
+    >"$out/history-baseline.json"
+  summarize "$out/history-baseline.json" "plain udp"
 }
 
 # summarize REPORT.json NAME: the capacity by the loss rule, and the sustained one: the highest step that
@@ -242,6 +278,179 @@ EOF2
   python3 scripts/jfr-hot.py "$out/profile.jfr" "$thread"
 }
 
+# --- How cost grows (#20) -------------------------------------------------------------------------------
+# Reports go to $out/growth/; scripts/growth-plot.py draws them (docs/benchmarks/growth/ keeps the set that
+# docs/BENCHMARKS.md shows).
+growth_out=$out/growth
+# Many idle sessions from 127.1.0.0/16, 16 a source from each generator process (4,064 a /24): the per-/24
+# limit (512) and the per-source ones (32 unproven: a third process's sessions displaced the first's) lifted, and the
+# bench's idle sessions, which shake hands and then send nothing at all (unproven: no name, no room; a v2 one
+# sends no keepalive either), kept for the whole measurement instead of 10 s (v2: 180 s without a record) or
+# 10 min (classic)
+growth_server_opts=(-Dciphergram.session.max-sessions=110000 -Dciphergram.limits.sessions-per-block=1000000
+  -Dciphergram.limits.unproven-per-source=1000 -Dciphergram.limits.sessions-per-source=1000
+  -Dciphergram.v2.unproven-timeout=1h -Dciphergram.v2.idle-timeout=1h -Dciphergram.session.unproven-timeout=1h)
+idle_pids=()
+idle_done=0
+
+# Rooms of ROOMS members (default 10 100 1000), SENDERS (default 10: all of the 10) of them sending, the
+# others only receiving: a capacity search for each of PROFILES (default v2 classic) over UDP, each against a
+# fresh server, and the plain baseline with the same members, in this one invocation. The first step offers
+# about 4,500 deliveries/s whatever the size (each message goes to members - 1), and each step 1.5 times the
+# one before.
+rooms() {
+  mkdir -p "$growth_out"
+  local n p
+  for n in ${ROOMS:-10 100 1000}; do
+    local senders=$(( ${SENDERS:-10} < n ? ${SENDERS:-10} : n ))
+    local rate=$(( 4500 / (n - 1) )); (( rate < 2 )) && rate=2
+    for p in ${PROFILES:-v2 classic}; do
+      log "rooms: $n members ($senders sending), $p over udp, from $rate msg/s"
+      start_server "rooms-$n-$p" "${growth_server_opts[@]}"
+      bench --server "127.0.0.1:$udp_port" --profile "$p" --clients "$n" --senders "$senders" --rate "$rate" \
+        --warmup 0 --duration 5 --timeout 300 >/dev/null
+      bench --server "127.0.0.1:$udp_port" --profile "$p" --clients "$n" --senders "$senders" --rate "$rate" \
+        --warmup 2 --duration 4 --find-capacity --step-factor 1.5 --max-steps 10 --timeout 300 \
+        --json >"$growth_out/room-$n-$p.json"
+      stop_server
+      summarize "$growth_out/room-$n-$p.json" "$n $p"
+    done
+    log "rooms: $n members, plain baseline"
+    bench --baseline plain --clients "$n" --senders "$senders" --rate "$rate" --warmup 0 --duration 5 >/dev/null
+    bench --baseline plain --clients "$n" --senders "$senders" --rate "$rate" --warmup 2 --duration 4 --find-capacity \
+      --step-factor 1.5 --max-steps 10 --json >"$growth_out/room-$n-baseline.json"
+    summarize "$growth_out/room-$n-baseline.json" "$n plain"
+  done
+}
+
+# idle_sessions PROFILE N LOG: N idle sessions against the server at $udp_port, held by generators in the
+# background (one process holds at most 16,000: one socket each, under the file limit), started one after
+# the other so that no source address meets its handshake burst twice at once; sets idle_pids and idle_done
+# (the sessions established)
+idle_sessions() {
+  local profile=$1 left=$2 log_prefix=$3 per_process=16000 k=0
+  idle_pids=() idle_done=0
+  while (( left > 0 )); do
+    local take=$(( left < per_process ? left : per_process )) log=$log_prefix.$k.txt
+    java -jar "$cli" bench --server "127.0.0.1:$udp_port" --profile "$profile" --clients 2 --idle-sessions "$take" \
+      --rate 1 --warmup 0 --duration 900 --timeout 300 >"$log" 2>&1 &
+    idle_pids+=($!)
+    for _ in $(seq 330); do grep -q 'idle sessions established in' "$log" && break; sleep 1; done
+    local got; got=$(grep -o '[0-9]* of [0-9]* idle sessions established in' "$log" | awk '{print $1}' | tail -1)
+    idle_done=$(( idle_done + ${got:-0} ))
+    left=$(( left - take )) k=$(( k + 1 ))
+  done
+}
+
+stop_idle() {
+  local pid
+  for pid in "${idle_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  idle_pids=()
+}
+
+# server_sessions: the sessions the server holds (its ciphergram_sessions gauges)
+server_sessions() {
+  local metrics
+  metrics=$(curl -s --max-time 20 "http://127.0.0.1:$management_port/q/metrics" || true)
+  awk '/^ciphergram_sessions\{/ {s += $2} END {printf "%d\n", s}' <<<"$metrics"
+}
+
+# heap_used: KiB of heap in use after a full GC
+heap_used() {
+  jcmd "$server_pid" GC.run >/dev/null
+  jcmd "$server_pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'
+}
+
+# Heap per idle session at SESSIONS (default 1000 10000 100000) idle sessions of each of PROFILES (default
+# v2 classic): heap after a full GC and the class histogram, before and after, against a fresh server each
+# time, warmed first (10 s of chat that then leaves), so that classes loaded on first use are not counted.
+sessions() {
+  mkdir -p "$growth_out"
+  local profile n
+  for profile in ${PROFILES:-v2 classic}; do
+    for n in ${SESSIONS:-1000 10000 100000}; do
+      log "sessions: $n idle $profile sessions"
+      start_server "sessions-$profile-$n" -Xmx1g "${growth_server_opts[@]}"
+      warm "127.0.0.1:$udp_port" "$profile" # the code a session uses is loaded before the first heap figure
+      local before; before=$(heap_used)
+      jcmd "$server_pid" GC.class_histogram >"$growth_out/histogram-$profile-$n-before.txt"
+      local started=$SECONDS
+      idle_sessions "$profile" "$n" "$growth_out/sessions-$profile-$n"
+      local took=$(( SECONDS - started ))
+      sleep 2
+      local after; after=$(heap_used)
+      local held; held=$(server_sessions)
+      # at 100,000 v2 sessions /q/metrics answered nothing within a minute: then those the generators
+      # established, and their two active clients each
+      (( held > 0 )) || held=$(( idle_done + 2 * ${#idle_pids[@]} ))
+      jcmd "$server_pid" GC.class_histogram >"$growth_out/histogram-$profile-$n-after.txt"
+      stop_idle
+      stop_server
+      python3 - "$profile" "$n" "$held" "$before" "$after" "$took" "$growth_out" "$idle_done" <<'EOF'
+import json, re, sys
+profile, (n, done, before, after, took), out, told = sys.argv[1], map(int, sys.argv[2:7]), sys.argv[7], int(sys.argv[8])
+def histogram(path):
+    rows = {}
+    for line in open(path):
+        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+        if m:
+            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    return rows
+b = histogram(f"{out}/histogram-{profile}-{n}-before.txt")
+a = histogram(f"{out}/histogram-{profile}-{n}-after.txt")
+grown = sorted(((a[c][1] - b.get(c, (0, 0))[1], a[c][0] - b.get(c, (0, 0))[0], c) for c in a), reverse=True)
+# the sessions the server holds, counted in its heap: the divisor (the metrics' figure is a check)
+counted = sum(a[c][0] - b.get(c, (0, 0))[0] for c in ("io.ciphergram.session.V2Session",
+                                                      "io.ciphergram.session.ClassicSession") if c in a)
+metrics, done = done, counted
+total = sum(g[0] for g in grown if g[0] > 0)
+per = (after - before) * 1024 / done if done else 0
+report = {"profile": profile, "sessions": n, "heldByServer": done, "sessionsInMetrics": metrics,
+          "establishedByGenerators": told, "establishSeconds": took,
+          "heapBeforeKiB": before, "heapAfterKiB": after, "bytesPerSession": round(per),
+          "histogramBytesPerSession": round(total / done) if done else 0,
+          "topClasses": [{"class": c, "bytesPerSession": round(size / done, 1), "instancesPerSession": round(count / done, 2)}
+                         for size, count, c in grown[:12] if done]}
+json.dump(report, open(f"{out}/sessions-{profile}-{n}.json", "w"), indent=1)
+top = ", ".join(f"{t['class']} {t['bytesPerSession']:.0f} B" for t in report["topClasses"][:5])
+print(f"{profile:8} {done} of {n} idle sessions held by the server ({told} established, in {took} s): heap {before} -> {after} KiB, {per:.0f} B a session;"
+      f" histogram {report['histogramBytesPerSession']} B: {top}")
+EOF
+    done
+  done
+}
+
+# Handshakes completed per second by COUNT (default 5000) new sessions, on one server per profile: beside
+# 2,000 idle sessions (whose handshakes also warmed the server's handshake code), then again once BUSY
+# (default 10000) more are held (the first measured round's sessions among them).
+busyhandshakes() {
+  mkdir -p "$growth_out"
+  local count=${COUNT:-5000} busy=${BUSY:-10000} profile
+  for profile in ${PROFILES:-v2 classic}; do
+    log "busyhandshakes: $profile, 2000 idle sessions, then $count handshakes measured"
+    start_server "busyhandshakes-$profile" "${growth_server_opts[@]}"
+    idle_sessions "$profile" 2000 "$growth_out/busyhandshakes-$profile-warm"
+    local held=("${idle_pids[@]}")
+    bench --server "127.0.0.1:$udp_port" --profile "$profile" --clients 2 --idle-sessions "$count" --rate 10 \
+      --warmup 0 --duration 1 --timeout 120 --json >"$growth_out/handshakes-$profile-idle2000.json"
+    log "busyhandshakes: $profile, $(( busy - count )) more idle sessions, then $count handshakes measured"
+    idle_sessions "$profile" $(( busy - count )) "$growth_out/busyhandshakes-$profile-more"
+    idle_pids+=("${held[@]}")
+    bench --server "127.0.0.1:$udp_port" --profile "$profile" --clients 2 --idle-sessions "$count" --rate 10 \
+      --warmup 0 --duration 1 --timeout 120 --json >"$growth_out/handshakes-$profile-idle$(( 2000 + busy )).json"
+    stop_idle
+    stop_server
+    python3 - "$growth_out/handshakes-$profile-idle2000.json" "$growth_out/handshakes-$profile-idle$(( 2000 + busy )).json" <<'EOF'
+import json, sys
+a, b = (json.load(open(p))["idleHandshakes"] for p in sys.argv[1:3])
+print(f"{json.load(open(sys.argv[1]))['profile']:8} handshakes/s beside 2,000 idle {a['perSecond']:.0f}, beside"
+      f" {sys.argv[2].rsplit('idle', 1)[1][:-5]} idle {b['perSecond']:.0f}: {b['perSecond'] / a['perSecond']:.2f}x")
+EOF
+  done
+}
+
+growth() { sessions; busyhandshakes; rooms; }
+
 case $what in
   capacity) capacity ;;
   latency) latency ;;
@@ -249,7 +458,12 @@ case $what in
   coldstart) coldstart ;;
   handshakes) handshakes ;;
   memory) memory ;;
+  history) history ;;
+  rooms) rooms ;;
+  sessions) sessions ;;
+  busyhandshakes) busyhandshakes ;;
+  growth) growth ;;
   profile) profile "${2:-}" ;;
   all) capacity; latency; overload; coldstart; handshakes; memory ;;
-  *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|all] | profile [THREAD]" >&2; exit 2 ;;
+  *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|history|all|growth|rooms|sessions|busyhandshakes] | profile [THREAD]" >&2; exit 2 ;;
 esac

@@ -20,10 +20,10 @@ function kind(datagram) {
   return decode(datagram).type;
 }
 
-function session({ filter, limits, onServerText, name = 'alice' } = {}) {
+function session({ filter, limits, onServerText, name = 'alice', welcomeOn } = {}) {
   const clock = new FakeClock();
   const links = linkPair({ filter });
-  const server = new FakeServer({ link: links.server, clock, identity, limits, onText: onServerText });
+  const server = new FakeServer({ link: links.server, clock, identity, limits, onText: onServerText, welcomeOn });
   const received = [];
   const closes = [];
   const client = new ChatClient({
@@ -114,6 +114,9 @@ describe('ChatClient handshake', () => {
     await inject(Uint8Array.of(0xff, 0x02, 0x04, 1, 2, 3));
 
     s.links.client.receivers.forEach((receive) => receive(held)); // the genuine one completes it
+    await s.clock.settle();
+    assert.equal(s.client.state, 'confirming', 'keyed, but the welcome it was sent early came before its keys');
+    await s.clock.advance(1000); // the server retransmits it
     assert.equal(await connecting, identityFingerprint);
     assert.equal(s.client.state, 'open');
   });
@@ -159,6 +162,75 @@ describe('ChatClient handshake', () => {
     assert.notDeepEqual(sent[5].clientPublicKey, sent[1].clientPublicKey, 'a fresh key pair per handshake');
     await s.clock.advance(10_000);
     assert.equal(await outcome, 'unreachable');
+  });
+});
+
+describe('ChatClient key confirmation', () => {
+  /** Drops the client's first `lost` records (the Pings), and records when each record was sent. */
+  function losingFirstRecords(lost) {
+    const times = [];
+    let clock = null;
+    const s = session({
+      welcomeOn: 'firstRecord',
+      filter: (datagram, direction) => {
+        if (direction !== 'c2s' || kind(datagram) !== 'data') {
+          return 1;
+        }
+        times.push(clock.now());
+        return times.length <= lost ? 0 : 1;
+      },
+    });
+    clock = s.clock;
+    return { ...s, times };
+  }
+
+  it('sends a Ping at once after the handshake, the record that makes the session a member', async () => {
+    const s = session({ welcomeOn: 'firstRecord' });
+    assert.equal(await s.client.connect(), identityFingerprint);
+    assert.equal(s.client.state, 'open');
+    assert.deepEqual(s.server.events, ['hello', 'keyOffer', 'ping']);
+    assert.deepEqual(s.received, ['* you are alice; /help lists commands']);
+    const records = s.links.sent.c2s.filter((d) => kind(d) === 'data');
+    assert.equal(records[0].length, 20 + 1 + 16, 'a Ping is one byte sealed');
+  });
+
+  it('resends the Ping after 1 s, 2 s and 4 s while they are lost, and is open only when the first message arrives', async () => {
+    const s = losingFirstRecords(3);
+    const outcome = s.client.connect().then(() => s.clock.now(), (e) => e.code);
+    await s.clock.settle();
+    const keyed = s.times[0];
+    await s.clock.advance(6_999 - (s.clock.now() - keyed));
+    assert.equal(s.client.state, 'confirming');
+    assert.deepEqual(s.received, [], 'the server sends nothing before it hears a record');
+    assert.throws(() => s.client.sendText('too early'), { code: 'not_open' });
+    await s.clock.advance(1);
+    assert.equal(await outcome, keyed + 7_000);
+    assert.deepEqual(s.times.map((t) => t - keyed), [0, 1_000, 3_000, 7_000]);
+    assert.deepEqual(s.received, ['* you are alice; /help lists commands']);
+    await s.clock.advance(9_000);
+    assert.equal(s.times.length, 4 + 1, 'no more confirmation Pings once open (one Ack of the welcome)');
+  });
+
+  it('meets a server that welcomes at once the same way: Ping first, open with the welcome', async () => {
+    const s = session({ welcomeOn: 'keyOffer' });
+    await s.client.connect();
+    await s.clock.advance(5_000);
+    assert.equal(s.server.events.filter((e) => e === 'ping').length, 1, 'one Ping: the welcome came at once');
+    assert.equal(s.client.state, 'open');
+  });
+
+  it('gives up as unreachable, without a Close, when no message comes within 10 s', async () => {
+    const s = losingFirstRecords(Infinity);
+    const outcome = s.client.connect().then(() => 'connected', (e) => e.code);
+    await s.clock.settle();
+    const keyed = s.times[0];
+    await s.clock.advance(9_999 - (s.clock.now() - keyed));
+    assert.equal(s.client.state, 'confirming');
+    await s.clock.advance(1);
+    assert.equal(await outcome, 'unreachable');
+    assert.deepEqual(s.times.map((t) => t - keyed), [0, 1_000, 3_000, 7_000], 'Pings only');
+    assert.deepEqual(s.closes.map((e) => e.code), ['unreachable']);
+    assert.equal(s.links.client.closed, true);
   });
 });
 
@@ -311,5 +383,49 @@ describe('ChatClient session', () => {
     await s.clock.advance(100);
     assert.deepEqual(s.received.slice(1), ['after']);
     assert.equal(s.client.state, 'open');
+  });
+});
+
+describe('ChatClient app frames and KeyOffer extensions', () => {
+  it('puts the extensions it is given for this KeyOffer after the name, and hands app frames to onFrame', async () => {
+    const clock = new FakeClock();
+    const links = linkPair();
+    const server = new FakeServer({ link: links.server, clock, identity });
+    const frames = [];
+    const texts = [];
+    const asked = [];
+    const client = new ChatClient({
+      link: links.client, name: 'alice', clock, onText: (t) => texts.push(t), onFrame: (f) => frames.push(f),
+      extensions: async (fields) => {
+        asked.push(fields);
+        return Uint8Array.of(2, 1, 1);
+      },
+    });
+    clock.settleWith(() => client.settled(), () => server.settled());
+    await client.connect();
+    await clock.advance(100);
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].name, 'alice');
+    assert.equal(asked[0].cookie.length, 16);
+    assert.equal(asked[0].clientNonce.length, 32);
+    assert.equal(asked[0].clientPublicKey[0], 0x30, 'the SPKI DER the KeyOffer carries');
+    assert.equal(server.offer.extensions.framed, true);
+    assert.deepEqual(frames.map((f) => f.type), ['notice'], 'a framed session\'s welcome is a Notice frame');
+    assert.equal(frames[0].text, '* you are alice; /help lists commands');
+    server.send('* another notice');
+    server.channel.offer(Uint8Array.of(0x05, 1, 2)); // an unknown app frame: dropped
+    client.sendFrame({ type: 'getBundle', name: 'bob' });
+    client.sendText('/who');
+    await clock.advance(100);
+    assert.deepEqual(frames.map((f) => f.text), ['* you are alice; /help lists commands', '* another notice', 'echo: /who']);
+    assert.deepEqual(texts, []);
+    assert.deepEqual(server.frames, [{ type: 'getBundle', name: 'bob' }]);
+    assert.deepEqual(server.texts, ['/who']);
+  });
+
+  it('refuses an app frame before the session is open', () => {
+    const clock = new FakeClock();
+    const client = new ChatClient({ link: linkPair().client, name: 'alice', clock });
+    assert.throws(() => client.sendFrame({ type: 'getBundle', name: 'bob' }), (e) => e.code === 'not_open');
   });
 });

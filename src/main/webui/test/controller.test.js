@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ChatController } from '../src/page/controller.js';
+import { ChatController, describeIncoming, mentions } from '../src/page/controller.js';
 import { ChatClient } from '../src/protocol/client.js';
+import { decode } from '../src/protocol/codec.js';
 import { fingerprint } from '../src/protocol/identity.js';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeServer, LIMITS } from './support/fake-server.js';
@@ -28,7 +29,13 @@ function relayLike(server) {
   };
 }
 
-function harness({ limits = LIMITS, welcome, pinned = null, unreachable = 0 } = {}) {
+/** The wall clock the controller stamps lines with: 2024-05-06 07:08:00 UTC when the fake clock starts. */
+const EPOCH = Date.UTC(2024, 4, 6, 7, 8, 0) - new FakeClock().now();
+
+/** What an entry shows, without its time. */
+const shown = ({ at, ...entry }) => entry;
+
+function harness({ limits = LIMITS, welcome, welcomeOn, filter, pinned = null, unreachable = 0 } = {}) {
   const clock = new FakeClock();
   const storage = new Map(pinned === null ? [] : [[PIN_KEY, pinned]]);
   const view = { statuses: [], messages: [], rosters: [], fingerprints: [], joined: [], left: 0 };
@@ -45,14 +52,18 @@ function harness({ limits = LIMITS, welcome, pinned = null, unreachable = 0 } = 
     origin: ORIGIN,
     storage: { getItem: (k) => (storage.has(k) ? storage.get(k) : null), setItem: (k, v) => storage.set(k, v) },
     Client: TrackedClient,
+    wallClock: () => EPOCH + clock.now(),
     openLink: async () => {
       if (failures > 0) {
         failures--;
         throw new Error('connection refused');
       }
-      const links = linkPair();
+      const links = linkPair({ filter });
       let server = null;
-      server = new FakeServer({ link: links.server, clock, identity, limits, welcome, onText: (t) => relayLike(server)(t) });
+      server = new FakeServer({
+        link: links.server, clock, identity, limits, welcome, welcomeOn, onText: (t) => relayLike(server)(t),
+        wallClock: () => EPOCH + clock.now(),
+      });
       clock.settleWith(() => server.settled());
       connections.push({ links, server });
       return links.client;
@@ -77,6 +88,46 @@ async function joined(options) {
 }
 
 describe('ChatController', () => {
+  it('is joined only when the first message arrives, from a server that welcomes on the first record', async () => {
+    let lost = 2; // the first two confirmation Pings
+    const h = harness({
+      welcomeOn: 'firstRecord',
+      filter: (datagram, direction) => (direction === 'c2s' && decode(datagram).type === 'data' && lost-- > 0 ? 0 : 1),
+    });
+    h.controller.join('alice');
+    await h.clock.advance(2_900);
+    assert.deepEqual(h.status(), { state: 'connecting', text: 'Connecting…' });
+    assert.deepEqual(h.view.joined, []);
+    assert.equal(h.controller.send('too early'), false);
+    assert.equal(h.view.fingerprints.length, 0, 'the fingerprint is shown once connected');
+    await h.clock.advance(200); // the third Ping, 3 s after the keys
+    assert.deepEqual(h.status(), { state: 'joined', text: 'Joined as alice.' });
+    assert.deepEqual(h.view.joined, ['alice']);
+    assert.deepEqual(h.connections[0].server.events, ['hello', 'keyOffer', 'ping']);
+    assert.deepEqual(h.connections[0].server.texts, ['/who', '/rooms'], '/who only after the welcome');
+    assert.deepEqual(h.view.rosters.at(-1), { names: ['alice', 'bob'], self: 'alice' });
+  });
+
+  it('stamps every line with the time it arrived or was sent', async () => {
+    const h = await joined();
+    await h.clock.advance(90_000);
+    h.controller.send('later');
+    const times = h.view.messages.map((m) => m.at.toISOString());
+    assert.deepEqual(times.slice(0, 2), ['2024-05-06T07:08:00.000Z', '2024-05-06T07:08:00.000Z']);
+    assert.equal(times.at(-1), '2024-05-06T07:09:30.100Z');
+  });
+
+  it('marks a room message that names us as a mention, never a notice, a private or our own line', async () => {
+    const h = await joined();
+    const server = h.connections[0].server;
+    ['bob: hi Alice!', 'bob: malice', '* alice joined', 'bob (private): alice?'].forEach((t) => server.send(t));
+    await h.clock.advance(100);
+    h.controller.send('alice here');
+    assert.deepEqual(h.view.messages.slice(2).map((m) => [m.text, m.mention]), [
+      ['hi Alice!', true], ['malice', false], ['* alice joined', false], ['alice?', false], ['alice here', false],
+    ]);
+  });
+
   it('joins, pins the fingerprint on first use, and fills the online list with /who', async () => {
     const h = await joined();
     assert.deepEqual(h.status(), { state: 'joined', text: 'Joined as alice.' });
@@ -86,7 +137,7 @@ describe('ChatController', () => {
     assert.equal(h.controller.fingerprint, identityFingerprint);
     assert.deepEqual(h.view.fingerprints, [{ fp: identityFingerprint, pinned: true }]);
     assert.equal(h.storage.get(PIN_KEY), identityFingerprint);
-    assert.deepEqual(h.connections[0].server.texts, ['/who']);
+    assert.deepEqual(h.connections[0].server.texts, ['/who', '/rooms']);
     assert.deepEqual(h.view.rosters.at(-1), { names: ['alice', 'bob'], self: 'alice' });
     assert.deepEqual(h.view.messages.map((m) => m.text), ['* you are alice; /help lists commands', '* online (2): alice, bob']);
   });
@@ -99,15 +150,15 @@ describe('ChatController', () => {
 
   it('shows its own messages, private ones with the recipient, and not the commands', async () => {
     const h = await joined();
-    const shown = h.view.messages.length;
+    const before = h.view.messages.length;
     assert.equal(h.controller.send('hello'), true);
     assert.equal(h.controller.send('/msg bob hi'), true);
     assert.equal(h.controller.send('/help'), true);
     await h.clock.advance(100);
-    assert.deepEqual(h.connections[0].server.texts, ['/who', 'hello', '/msg bob hi', '/help']);
-    assert.deepEqual(h.view.messages.slice(shown), [
-      { kind: 'own', sender: 'you', text: 'hello' },
-      { kind: 'own-private', sender: 'you → bob (private)', text: 'hi' },
+    assert.deepEqual(h.connections[0].server.texts, ['/who', '/rooms', 'hello', '/msg bob hi', '/help']);
+    assert.deepEqual(h.view.messages.slice(before).map(shown), [
+      { kind: 'own', sender: 'you', text: 'hello', mention: false },
+      { kind: 'own-private', sender: 'you → bob (private)', text: 'hi', mention: false },
     ]);
   });
 
@@ -135,6 +186,18 @@ describe('ChatController', () => {
     assert.deepEqual(h.view.fingerprints, [{ fp: identityFingerprint, pinned: false }]);
     assert.equal(h.storage.get(PIN_KEY), 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'the pin is kept');
     assert.equal(h.controller.send('hi'), false);
+  });
+
+  it('reads a mention as the name standing alone, ignoring case', () => {
+    assert.equal(mentions('@alice: look', 'alice'), true);
+    assert.equal(mentions('see you, ALICE.', 'alice'), true);
+    assert.equal(mentions('alice2 is not me', 'alice'), false);
+    assert.equal(mentions('alice.b is not me', 'alice'), false);
+    assert.equal(mentions('a.b, you there?', 'a.b'), true);
+    assert.equal(mentions('axb', 'a.b'), false, 'a dot in a name is a dot, not any character');
+    assert.equal(mentions('anything', null), false);
+    assert.deepEqual(describeIncoming('bob (private): alice?', 'alice'),
+      { kind: 'private', sender: 'bob (private)', text: 'alice?', mention: false });
   });
 
   it('reconnects after the connection drops and rejoins under the same requested name', async () => {
@@ -183,5 +246,67 @@ describe('ChatController', () => {
     h.controller.join('alice');
     await h.clock.advance(100);
     assert.equal(h.status().state, 'joined', 'joining again by hand works');
+  });
+});
+
+describe('ChatController, framed (docs/PROTOCOL.md, "App frames", "Rooms and history")', () => {
+  const line = (id, text, { history = false, room = '#lobby', from = 'bob' } = {}) => ({
+    type: 'line', id: (BigInt(Date.UTC(2026, 0, 1)) << 20n) + BigInt(id), timeMillis: Date.UTC(2026, 0, 1, 9, 30), history, private: false, room, from, text,
+  });
+
+  it('asks for the framed feature, and resumes from its room and last line after a drop', async () => {
+    const h = await joined();
+    const first = h.connections[0].server;
+    assert.equal(first.offer.extensions.framed, true);
+    assert.equal(first.offer.extensions.resume, null, 'nothing to resume on the first connection');
+    first.send('* you are in #dev');
+    first.sendFrame(line(41, 'before', { room: '#dev' }));
+    first.sendFrame(line(42, 'last one seen', { room: '#dev' }));
+    await h.clock.settle();
+    assert.equal(h.controller.room, '#dev');
+    h.connections[0].links.client.drop();
+    await h.clock.advance(600);
+    const second = h.connections[1].server;
+    assert.deepEqual(second.offer.extensions.resume, { room: '#dev', lastLineId: (BigInt(Date.UTC(2026, 0, 1)) << 20n) + 42n });
+    second.sendFrame(line(42, 'last one seen', { room: '#dev' })); // a relay that sends it again anyway
+    second.sendFrame(line(43, 'missed while away', { room: '#dev' }));
+    await h.clock.settle();
+    const texts = h.view.messages.map((m) => m.text);
+    assert.equal(texts.filter((t) => t === 'last one seen').length, 1, 'never a line twice');
+    assert.ok(texts.includes('missed while away'));
+  });
+
+  it('shows history lines as history, with the relay\'s time, and a relay-readable private line as private', async () => {
+    const h = await joined();
+    const server = h.connections[0].server;
+    server.sendFrame(line(7, 'said before alice came, alice', { history: true }));
+    server.sendFrame(line(8, 'live, alice'));
+    server.sendFrame({ type: 'line', id: 0n, timeMillis: Date.UTC(2026, 0, 1, 9, 31), history: false, private: true,
+      room: '', from: 'carol', text: 'psst' });
+    await h.clock.settle();
+    const [earlier, live, privately] = h.view.messages.slice(-3);
+    assert.deepEqual(shown(earlier), { kind: 'message', sender: 'bob', text: 'said before alice came, alice',
+      mention: false, history: true });
+    assert.equal(earlier.at.toISOString(), '2026-01-01T09:30:00.000Z');
+    assert.deepEqual(shown(live), { kind: 'message', sender: 'bob', text: 'live, alice', mention: true });
+    assert.deepEqual(shown(privately), { kind: 'private', sender: 'carol (private)', text: 'psst', mention: false });
+  });
+
+  it('lists the rooms from its own /rooms without showing the answer, and joins one with /join', async () => {
+    const h = harness();
+    h.controller.join('alice');
+    await h.clock.advance(100);
+    const server = h.connections[0].server;
+    assert.ok(server.texts.includes('/rooms'));
+    server.send('* rooms: #dev (2), #lobby (5)');
+    await h.clock.settle();
+    assert.ok(!h.view.messages.some((m) => m.text.startsWith('* rooms:')), 'the page asked: not shown');
+    assert.equal(h.controller.joinRoom('#dev'), true);
+    await h.clock.settle();
+    assert.ok(server.texts.includes('/join #dev'));
+    server.send('* you are in #dev');
+    await h.clock.settle();
+    assert.equal(h.controller.room, '#dev');
+    assert.equal(server.texts.filter((t) => t === '/who').length, 2, 'the new room\'s people');
   });
 });

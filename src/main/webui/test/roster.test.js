@@ -56,16 +56,16 @@ describe('Roster', () => {
 
 describe('lines as shown', () => {
   it('tells notices, messages and private messages apart', () => {
-    assert.deepEqual(describeIncoming('* bob joined'), { kind: 'notice', sender: null, text: '* bob joined' });
-    assert.deepEqual(describeIncoming('bob: hi: there'), { kind: 'message', sender: 'bob', text: 'hi: there' });
-    assert.deepEqual(describeIncoming('bob (private): psst'), { kind: 'private', sender: 'bob (private)', text: 'psst' });
-    assert.deepEqual(describeIncoming('a guest line'), { kind: 'message', sender: null, text: 'a guest line' });
+    assert.deepEqual(describeIncoming('* bob joined'), { kind: 'notice', sender: null, text: '* bob joined', mention: false });
+    assert.deepEqual(describeIncoming('bob: hi: there'), { kind: 'message', sender: 'bob', text: 'hi: there', mention: false });
+    assert.deepEqual(describeIncoming('bob (private): psst'), { kind: 'private', sender: 'bob (private)', text: 'psst', mention: false });
+    assert.deepEqual(describeIncoming('a guest line'), { kind: 'message', sender: null, text: 'a guest line', mention: false });
   });
 
   it('marks our own messages, private ones with their recipient, and leaves commands to the relay', () => {
-    assert.deepEqual(describeOwn('hello'), { kind: 'own', sender: 'you', text: 'hello' });
-    assert.deepEqual(describeOwn('/msg bob hi there'), { kind: 'own-private', sender: 'you → bob (private)', text: 'hi there' });
-    assert.deepEqual(describeOwn('  /MSG   bob   hi '), { kind: 'own-private', sender: 'you → bob (private)', text: 'hi' });
+    assert.deepEqual(describeOwn('hello'), { kind: 'own', sender: 'you', text: 'hello', mention: false });
+    assert.deepEqual(describeOwn('/msg bob hi there'), { kind: 'own-private', sender: 'you → bob (private)', text: 'hi there', mention: false });
+    assert.deepEqual(describeOwn('  /MSG   bob   hi '), { kind: 'own-private', sender: 'you → bob (private)', text: 'hi', mention: false });
     assert.equal(describeOwn('/msg bob'), null, 'the relay answers with its usage');
     assert.equal(describeOwn('/who'), null);
     assert.equal(describeOwn('/quit'), null);

@@ -1,11 +1,13 @@
 // The page: binds the ChatController to the DOM. Every text goes in with textContent, never as HTML.
 
+import { Attention } from './attention.js';
 import { ChatController } from './controller.js';
+import { KeyStore, openIndexedDbRecords } from './key-store.js';
+import { MessageList } from './message-list.js';
+import { PrivateMessages } from './private-messages.js';
+import { DesktopNotifications } from './notifications.js';
 import { missingCrypto } from './support.js';
 import { openWebSocketLink } from './websocket-link.js';
-
-/** Messages kept on screen; older ones are dropped so a long session does not grow without bound. */
-const MAX_SHOWN = 1000;
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const joinForm = document.getElementById('join-form');
@@ -14,26 +16,70 @@ const joinButton = byTestId('join-button');
 const chat = document.getElementById('chat');
 const sendForm = document.getElementById('send-form');
 const messageInput = byTestId('message-input');
-const messageList = byTestId('message-list');
+const sendButton = byTestId('send-button');
 const onlineList = byTestId('online-list');
 const onlineCount = document.getElementById('online-count');
 const statusLine = byTestId('status');
 const fingerprintText = byTestId('server-fingerprint');
 const fingerprintHint = document.getElementById('fingerprint-hint');
+const roomList = byTestId('room-list');
+const currentRoom = byTestId('current-room');
+const identityFingerprint = byTestId('identity-fingerprint');
+const newPassphrase = byTestId('new-passphrase');
+const restoreText = byTestId('restore-text');
+const restorePassphrase = byTestId('restore-passphrase');
+const restoreButton = byTestId('restore-button');
+const restoreState = byTestId('restore-state');
+const exportForm = document.getElementById('export-form');
+const exportPassphrase = byTestId('export-passphrase');
+const exportText = byTestId('export-text');
+const exportState = byTestId('export-state');
+
+const messages = new MessageList(byTestId('message-list'), byTestId('jump-to-newest'));
+const attention = new Attention({ title: document.title, setTitle: (title) => { document.title = title; } });
+const notifications = new DesktopNotifications({ button: byTestId('notify-button'), state: byTestId('notify-state') });
+
+/** The message input had the focus when a drop disabled it. */
+let refocus = false;
 
 const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 
+/**
+ * The identity of this browser profile, in IndexedDB (key-store.js); null where the browser refuses
+ * IndexedDB (a private window of some browsers): the page then joins without one, and /msg goes as text.
+ */
+const privateMessages = typeof indexedDB === 'undefined' ? null
+  : new PrivateMessages({ keys: new KeyStore(openIndexedDbRecords()) });
+
 const controller = new ChatController({
   openLink: () => openWebSocketLink(url),
+  privateMessages,
   storage: pinStorage(),
   origin: location.origin,
   view: {
     status({ state, text }) {
       statusLine.dataset.state = state;
       statusLine.textContent = text;
+      // Only a member of the room can send: the input waits while connecting or reconnecting, and gets
+      // the focus back afterwards if it had it.
+      const joined = state === 'joined';
+      refocus ||= !joined && document.activeElement === messageInput;
+      messageInput.disabled = !joined;
+      sendButton.disabled = !joined;
+      if (joined && refocus) {
+        refocus = false;
+        messageInput.focus();
+      }
     },
-    message: showMessage,
+    message(entry) {
+      messages.append(entry);
+      const notification = attention.arrived(entry, { hidden: document.hidden, focused: document.hasFocus() });
+      if (notification !== null) {
+        notifications.show(notification);
+      }
+    },
     roster: showRoster,
+    rooms: showRooms,
     fingerprint(fingerprint, pinned) {
       fingerprintText.textContent = fingerprint;
       fingerprintHint.textContent = pinned
@@ -70,6 +116,12 @@ window.ciphergram = Object.freeze({
   get fingerprint() {
     return controller.fingerprint;
   },
+  get room() {
+    return controller.room;
+  },
+  get identity() {
+    return privateMessages?.identity?.publicKey.fingerprint ?? null;
+  },
 });
 
 joinForm.addEventListener('submit', (event) => {
@@ -86,12 +138,63 @@ joinForm.addEventListener('submit', (event) => {
 const REJOIN = 'ciphergram.name';
 let unloading = false;
 
-function join(name) {
+async function join(name) {
   joinButton.disabled = true; // until joined, or told why not
   nameInput.value = name;
   remember(name);
+  if (privateMessages !== null) {
+    try {
+      const passphrase = newPassphrase.value === '' ? null : newPassphrase.value;
+      const identity = await privateMessages.load({ passphrase });
+      newPassphrase.value = '';
+      identityFingerprint.textContent = identity.publicKey.fingerprint;
+    } catch {
+      restoreState.textContent = 'This browser could not keep an identity: joining without one (private messages go as text).';
+    }
+  }
   controller.join(name);
 }
+
+restoreButton.addEventListener('click', async () => {
+  if (privateMessages === null) {
+    restoreState.textContent = 'This browser keeps no stored data for this page: nothing can be restored.';
+    return;
+  }
+  if (await privateMessages.hasIdentity()) {
+    restoreState.textContent = 'This browser already has an identity: a backup can only be restored into one that has none.';
+    return;
+  }
+  restoreButton.disabled = true;
+  restoreState.textContent = 'Restoring…';
+  try {
+    const identity = await privateMessages.restore(restoreText.value, restorePassphrase.value);
+    identityFingerprint.textContent = identity.publicKey.fingerprint;
+    restoreState.textContent = `Restored: ${identity.publicKey.fingerprint}. Join to use it.`;
+    restoreText.value = '';
+  } catch (e) {
+    restoreState.textContent = `Not restored: ${e.message}.`;
+  } finally {
+    restorePassphrase.value = '';
+    restoreButton.disabled = false;
+  }
+});
+
+exportForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (privateMessages === null) {
+    return;
+  }
+  exportState.textContent = 'Encrypting…';
+  try {
+    exportText.value = await privateMessages.exportBackup(exportPassphrase.value);
+    exportState.textContent = 'Done: the private key inside is encrypted with your passphrase.';
+  } catch (e) {
+    exportText.value = '';
+    exportState.textContent = `Not exported: ${e.message}.`;
+  } finally {
+    exportPassphrase.value = '';
+  }
+});
 
 function remember(name) {
   try {
@@ -153,30 +256,38 @@ window.addEventListener('pageshow', (event) => {
     location.reload();
   }
 });
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) {
+    attention.seen();
+  }
+});
 
-function showMessage({ kind, sender, text }) {
-  const atBottom = messageList.scrollHeight - messageList.scrollTop - messageList.clientHeight < 40;
-  const item = document.createElement('li');
-  item.className = `message ${kind}`;
-  item.dataset.testid = 'message';
-  if (sender !== null) {
-    const who = document.createElement('span');
-    who.className = 'sender';
-    who.textContent = sender;
-    item.append(who, ': ');
-  }
-  const body = document.createElement('span');
-  body.className = 'text';
-  body.textContent = text;
-  item.append(body);
-  messageList.append(item);
-  while (messageList.childElementCount > MAX_SHOWN) {
-    messageList.firstElementChild.remove();
-  }
-  if (atBottom) {
-    messageList.scrollTop = messageList.scrollHeight;
-  }
+function showRooms(rooms, current) {
+  currentRoom.textContent = current;
+  const listed = rooms.some((r) => r.name.toLowerCase() === current.toLowerCase()) ? rooms
+    : [...rooms, { name: current, members: null }];
+  roomList.replaceChildren(...listed.map(({ name, members }) => {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.dataset.room = name;
+    button.dataset.testid = 'room';
+    button.textContent = members === null ? name : `${name} (${members})`;
+    const here = name.toLowerCase() === current.toLowerCase();
+    button.setAttribute('aria-current', String(here));
+    button.setAttribute('aria-label', here ? `${name}, the room you are in` : `Join ${name}`);
+    item.append(button);
+    return item;
+  }));
 }
+
+roomList.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-room]');
+  if (button !== null && button.getAttribute('aria-current') !== 'true') {
+    controller.joinRoom(button.dataset.room);
+    messageInput.focus();
+  }
+});
 
 function showRoster(names, self) {
   onlineList.replaceChildren(...names.map((name) => {

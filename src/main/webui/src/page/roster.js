@@ -8,7 +8,7 @@ const NAME = '[A-Za-z0-9_.-]{1,32}';
 const WELCOME = new RegExp(`^\\* you are (${NAME})(?: \\((.+)\\))?; `);
 const JOINED = new RegExp(`^\\* (${NAME}) joined$`);
 const LEFT = new RegExp(`^\\* (${NAME}) left$`);
-const ONLINE = new RegExp(`^\\* online \\((\\d+)\\):((?: ${NAME},?)*)$`);
+const ONLINE = new RegExp(`^\\* online(?: in #${NAME})? \\((\\d+)\\):((?: ${NAME},?)*)$`);
 const MORE_NAMES = new RegExp(`^\\* ${NAME}(?:, ${NAME})*$`);
 
 export class Roster {
@@ -26,6 +26,15 @@ export class Roster {
   /** Everyone online, sorted as the relay sorts them (ignoring case). */
   get names() {
     return [...this.#names.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  }
+
+  /** We moved to another room: only we are known to be in it until its /who answer. */
+  moved() {
+    this.#names.clear();
+    this.#listing = null;
+    if (this.#self !== null) {
+      this.#add(this.#self);
+    }
   }
 
   clear() {

@@ -96,8 +96,9 @@ export class SecureChannel {
 
   /**
    * Authenticates and processes one decoded Data frame, in the order "Record protection" gives, so
-   * that nothing a forger sends changes any state. Resolves with `{ messages, closed }`; rejects with a
-   * FrameError carrying the drop reason for anything that is not a valid fresh record.
+   * that nothing a forger sends changes any state. Resolves with `{ messages, closed, ping }`; rejects with a
+   * FrameError carrying the drop reason for anything that is not a valid fresh record. `ping` is true for
+   * a Ping.
    */
   async open(frame, now) {
     if (!equal(frame.sessionId, this.#sessionId)) {
@@ -148,7 +149,7 @@ export class SecureChannel {
     if (inner.length === 1 && inner[0] === PING) {
       // "Inner frames": the server answers each Ping, so a client in a quiet room still hears it is alive
       this.#pongDue = this.#role === 'server';
-      return { messages: [], closed: false };
+      return { messages: [], closed: false, ping: true };
     }
     if (inner.length === 1 && inner[0] === CLOSE) {
       this.#closed = true;
@@ -191,6 +192,11 @@ export class SecureChannel {
       }
     }
     return out;
+  }
+
+  /** A Ping record now, whatever the keepalive timer says: the client's key confirmation (ChatClient). */
+  async ping(now) {
+    return this.#seal(Uint8Array.of(PING), now);
   }
 
   /** An Ack of everything received so far, whether or not one is due. */

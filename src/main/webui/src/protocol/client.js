@@ -1,12 +1,19 @@
 // A v2 participant over any datagram link (Java: cli/V2Connection): the cookie handshake with
-// retries, the caller's trust decision on the server's fingerprint, then one SecureChannel driven by
-// a timer: it receives, acknowledges, retransmits, paces to the server's limits, keeps the session
-// alive and notices when the server is gone (docs/PROTOCOL.md, "State machines", client).
+// retries, the caller's trust decision on the server's fingerprint, the key confirmation, then one
+// SecureChannel driven by a timer: it receives, acknowledges, retransmits, paces to the server's limits,
+// keeps the session alive and notices when the server is gone (docs/PROTOCOL.md, "State machines", client).
+//
+// Key confirmation: a new v2 session is unproven until the server receives its client's first
+// authenticated record, and only then does the server name it and send it anything but Ping answers
+// (its first message is the welcome). So once the keys are trusted the client sends a Ping at once, and
+// again after 1 s, 2 s, 4 s... until the first message arrives; that message, not the KeyReply, is when
+// it is connected. A server that welcomes at once (before this rule) is met the same way.
 //
 // The link is `{ send(Uint8Array), onDatagram(callback), close(), onClose?(callback) }`: a UDP socket,
 // or a WebSocket carrying one datagram per binary frame. Time comes from an injected clock
 // `{ now(), setTimeout(fn, ms), clearTimeout(id) }` in milliseconds, so tests need not sleep.
 
+import { AppFrameError, decodeAppFrame, encodeAppFrame, isAppFrame } from './app-frames.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { SecureChannel } from './channel.js';
 import { decode } from './codec.js';
@@ -22,7 +29,7 @@ export const realClock = {
 
 /**
  * Why a session ended, or why a call was refused. `code` is one of:
- * unreachable (no handshake answer), untrusted (the caller refused the fingerprint), server_closed (the
+ * unreachable (no handshake answer, or no first message after it), untrusted (the caller refused the fingerprint), server_closed (the
  * server sent Close, e.g. after /quit), closed (close() was called), gave_up (the server stopped
  * acknowledging), idle (nothing heard for idle_timeout_seconds), link_closed (the transport went away),
  * too_long (over max_message_bytes; `bytes` and `max` say by how much), queue_full, not_open, error.
@@ -53,12 +60,18 @@ export class ChatClient {
   #clock;
   #crypto;
   #onText;
+  #onFrame;
+  #extensions;
   #onClose;
   #handshakeTimeout;
   #handshakeRetry;
   #offerAttempts;
+  #confirmTimeout;
 
-  /** idle → handshaking → open → closed; closed is final. */
+  /**
+   * idle → handshaking → confirming (keys trusted, Pings out, no message yet) → open (a member: the first
+   * message arrived) → closed; closed is final.
+   */
   #state = 'idle';
   #tasks = Promise.resolve();
   #timer = null;
@@ -72,35 +85,49 @@ export class ChatClient {
   #limits = null;
   #fingerprint = null;
   #idleTimeout = 0;
+  /** While confirming: when the next Ping goes, the wait after it, and when to stop waiting. */
+  #confirmPingAt = 0;
+  #confirmPingDelay = 0;
+  #confirmDeadline = 0;
 
   /**
    * @param link the datagram link to the server
    * @param name the username to request
    * @param onText called with each text line the server sends (messages and "* " notices)
+   * @param onFrame called with each app frame the server sends (docs/PROTOCOL.md, "App frames"), decoded;
+   *   a message that is one but does not decode is dropped, as the relay drops one
+   * @param extensions async ({ cookie, clientNonce, clientPublicKey, name }) => the KeyOffer extensions'
+   *   bytes (key-offer-extensions.js), asked for each KeyOffer: the identity proof signs these fields
    * @param onClose called once when the session ends, with a ChatError saying why
    * @param handshakeTimeout ms to wait for the handshake before giving up as unreachable
    * @param handshakeRetry ms before an unanswered Hello or KeyOffer is sent again
    * @param offerAttempts KeyOffers sent before starting over with a new Hello (the cookie may have expired)
+   * @param confirmTimeout ms after the KeyReply to wait for the first message (the server forgets an
+   *   unproven session after about 10 s, so Pings past that are wasted) before giving up as unreachable
    */
-  constructor({ link, name, clock = realClock, crypto = globalThis.crypto, onText = () => {}, onClose = () => {},
-    handshakeTimeout = 10_000, handshakeRetry = 1000, offerAttempts = 3 }) {
+  constructor({ link, name, clock = realClock, crypto = globalThis.crypto, onText = () => {}, onFrame = () => {},
+    extensions = async () => new Uint8Array(0), onClose = () => {}, handshakeTimeout = 10_000, handshakeRetry = 1000, offerAttempts = 3, confirmTimeout = 10_000 }) {
     this.#link = link;
     this.#name = name;
     this.#clock = clock;
     this.#crypto = crypto;
     this.#onText = onText;
+    this.#onFrame = onFrame;
+    this.#extensions = extensions;
     this.#onClose = onClose;
     this.#handshakeTimeout = handshakeTimeout;
     this.#handshakeRetry = handshakeRetry;
     this.#offerAttempts = offerAttempts;
+    this.#confirmTimeout = confirmTimeout;
     link.onDatagram((datagram) => this.#run(() => this.#receive(datagram)));
     link.onClose?.(() => this.#run(() => this.#end('link_closed')));
   }
 
   /**
-   * Runs the handshake. `trust(fingerprint)` (may return a promise) decides whether the server's identity
-   * is accepted; it is asked before anything but the handshake is sent, and a refusal closes the session.
-   * Resolves with the fingerprint once the session is open; rejects with the ChatError that ended it.
+   * Runs the handshake and the key confirmation. `trust(fingerprint)` (may return a promise) decides whether
+   * the server's identity is accepted; it is asked before anything but the handshake is sent, and a refusal
+   * closes the session. Resolves with the fingerprint once the session is open, when the server's first
+   * message has arrived (and gone to onText); rejects with the ChatError that ended it.
    */
   connect({ trust = () => true } = {}) {
     if (this.#state !== 'idle') {
@@ -124,7 +151,21 @@ export class ChatClient {
     if (this.#state !== 'open') {
       throw new ChatError('not_open', 'not connected');
     }
-    const bytes = utf8(text);
+    this.#offer(utf8(text));
+  }
+
+  /**
+   * Queues one app frame (`{ type: 'seal' | 'getBundle' | 'publishPrekey', ... }`, app-frames.js): only for
+   * a session that asked for the framed feature. Throws as sendText does.
+   */
+  sendFrame(frame) {
+    if (this.#state !== 'open') {
+      throw new ChatError('not_open', 'not connected');
+    }
+    this.#offer(encodeAppFrame(frame));
+  }
+
+  #offer(bytes) {
     const max = Math.min(this.#limits.maxMessageBytes, MAX_MESSAGE);
     if (bytes.length > max) {
       throw new ChatError('too_long', `message of ${bytes.length} bytes is over the server's limit of ${max}`,
@@ -136,17 +177,17 @@ export class ChatClient {
     this.#run(() => this.#flush());
   }
 
-  /** Ends the session; an open one is told with a Close record. Resolves once that is sent. */
+  /** Ends the session; a keyed one is told with a Close record. Resolves once that is sent. */
   close() {
     return this.#run(async () => {
-      if (this.#state === 'open') {
+      if (this.#state === 'confirming' || this.#state === 'open') {
         this.#link.send(await this.#channel.close(this.#clock.now()));
       }
       this.#end('closed');
     });
   }
 
-  /** 'idle', 'handshaking', 'open' or 'closed'. */
+  /** 'idle', 'handshaking', 'confirming', 'open' or 'closed'. */
   get state() {
     return this.#state;
   }
@@ -213,7 +254,7 @@ export class ChatClient {
   }
 
   async #receive(datagram) {
-    if (this.#state !== 'handshaking' && this.#state !== 'open') {
+    if (this.#state === 'idle' || this.#state === 'closed') {
       return;
     }
     let frame;
@@ -234,14 +275,16 @@ export class ChatClient {
       return;
     }
     if (frame.type === 'retry' && !this.#handshake.offered) {
-      try {
-        this.#sendPending(this.#handshake.onRetry(frame));
-      } catch (e) {
-        if (!(e instanceof HandshakeError)) {
-          throw e;
-        }
-        // a Retry for another Hello: ignored
+      const handshake = this.#handshake;
+      if (!handshake.answers(frame)) {
+        return; // a Retry for another Hello: ignored
       }
+      const extensions = await this.#extensions({ cookie: frame.cookie, clientNonce: handshake.clientNonce,
+        clientPublicKey: handshake.clientPublicKey, name: handshake.name });
+      if (this.#handshake !== handshake || handshake.offered || this.#state !== 'handshaking') {
+        return; // started over, or ended, meanwhile
+      }
+      this.#sendPending(handshake.onRetry(frame, extensions));
     } else if (frame.type === 'keyReply' && this.#handshake.offered) {
       let established;
       try {
@@ -276,8 +319,10 @@ export class ChatClient {
       pacer: new TokenBucket(limits.messagesPerSecond, limits.burst, now),
       keepalive: Math.max(1, limits.keepaliveSeconds) * 1000,
     });
-    this.#state = 'open';
-    this.#connected.resolve(fingerprint);
+    this.#state = 'confirming';
+    this.#confirmPingAt = now;
+    this.#confirmPingDelay = this.#handshakeRetry;
+    this.#confirmDeadline = now + this.#confirmTimeout;
     await this.#flush();
   }
 
@@ -289,13 +334,24 @@ export class ChatClient {
       return; // replayed, forged or malformed: dropped silently, whatever the reason
     }
     for (const message of inbound.messages) {
-      let text;
+      let decoded;
       try {
-        text = fromUtf8(message);
-      } catch {
-        continue; // not UTF-8: dropped, as the server drops such a message
+        decoded = isAppFrame(message) ? decodeAppFrame(message) : fromUtf8(message);
+      } catch (e) {
+        if (e instanceof AppFrameError || e instanceof TypeError) {
+          continue; // not UTF-8, or a malformed app frame: dropped, as the server drops such a message
+        }
+        throw e;
       }
-      this.#onText(text);
+      if (this.#state === 'confirming') {
+        this.#state = 'open'; // the server's first message: we are a member
+        this.#connected.resolve(this.#fingerprint);
+      }
+      if (typeof decoded === 'string') {
+        this.#onText(decoded);
+      } else {
+        this.#onFrame(decoded);
+      }
     }
     if (inbound.closed) {
       this.#end('server_closed');
@@ -306,10 +362,13 @@ export class ChatClient {
 
   /** Sends what is due now, checks liveness, and sets the timer for the next thing due. */
   async #flush() {
-    if (this.#state !== 'open') {
+    if (this.#state !== 'confirming' && this.#state !== 'open') {
       return;
     }
     const now = this.#clock.now();
+    if (this.#state === 'confirming' && !(await this.#confirmKeys(now))) {
+      return;
+    }
     if (now - this.#channel.lastReceived > this.#idleTimeout) {
       await this.#giveUp('idle');
       return;
@@ -321,7 +380,29 @@ export class ChatClient {
       await this.#giveUp('gave_up');
       return;
     }
-    this.#schedule(Math.min(this.#channel.nextWake(now), this.#channel.lastReceived + this.#idleTimeout + 1));
+    let wake = Math.min(this.#channel.nextWake(now), this.#channel.lastReceived + this.#idleTimeout + 1);
+    if (this.#state === 'confirming') {
+      wake = Math.min(wake, this.#confirmPingAt, this.#confirmDeadline);
+    }
+    this.#schedule(wake);
+  }
+
+  /**
+   * While no message has come: a Ping when one is due (1 s, then doubling), so that a lost one does not
+   * leave the session unproven; false once it is too late (the session has ended).
+   */
+  async #confirmKeys(now) {
+    if (now >= this.#confirmDeadline) {
+      // No Close: a server that never heard a record of ours has forgotten the session by now.
+      this.#end('unreachable');
+      return false;
+    }
+    if (now >= this.#confirmPingAt) {
+      this.#link.send(await this.#channel.ping(now));
+      this.#confirmPingAt = now + this.#confirmPingDelay;
+      this.#confirmPingDelay *= 2;
+    }
+    return true;
   }
 
   /** "Giving up": the end that notices closes the session; a Close tells the server if it is still there. */

@@ -7,6 +7,7 @@ import {
   COOKIE_LENGTH, LABEL_HANDSHAKE, MAX_DATAGRAM, MAX_KEY_BYTES, MAX_NAME_BYTES,
   NONCE_LENGTH, PADDED_LENGTH, SESSION_ID_LENGTH, AEAD_TAG_LENGTH,
 } from './constants.js';
+import { decodeExtensions } from './key-offer-extensions.js';
 
 const MAGIC = 0xff;
 const VERSION = 0x02;
@@ -71,14 +72,25 @@ function decodeBody(type, input) {
       return { type: 'hello', clientNonce: input.bytes(NONCE_LENGTH) };
     case RETRY:
       return { type: 'retry', clientNonce: input.bytes(NONCE_LENGTH), cookie: input.bytes(COOKIE_LENGTH) };
-    case KEY_OFFER:
-      return {
+    case KEY_OFFER: {
+      const frame = {
         type: 'keyOffer',
         cookie: input.bytes(COOKIE_LENGTH),
         clientNonce: input.bytes(NONCE_LENGTH),
         clientPublicKey: input.bytes(bounded(input.u16(), MAX_KEY_BYTES)),
         name: fromUtf8(input.bytes(bounded(input.u8(), MAX_NAME_BYTES))),
       };
+      // the extensions, then the padding (checked by the caller from where they end)
+      const tail = input.rest();
+      const extensions = decodeExtensions(tail);
+      if (!tail.subarray(extensions.length).every((b) => b === 0)) {
+        throw new FrameError('malformed_frame');
+      }
+      if (extensions.length > 0) {
+        frame.extensions = extensions; // absent when it carries none, as before extensions
+      }
+      return frame;
+    }
     case KEY_REPLY:
       return {
         type: 'keyReply',
@@ -138,6 +150,13 @@ export function encode(frame) {
       header(out, KEY_OFFER).put(exactly(frame.cookie, COOKIE_LENGTH)).put(exactly(frame.clientNonce, NONCE_LENGTH))
         .u16(atMost(frame.clientPublicKey, MAX_KEY_BYTES).length).put(frame.clientPublicKey)
         .u8(name.length).put(name);
+      if (frame.extensions !== undefined && frame.extensions.length > 0) {
+        // "KeyOffer extensions": after the name, before the padding; the caller made them (key-offer-extensions.js)
+        if (frame.extensions[0] === 0) {
+          throw new TypeError('an extension type is nonzero');
+        }
+        out.put(frame.extensions);
+      }
       return padded(out);
     }
     case 'keyReply':

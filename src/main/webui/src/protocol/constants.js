@@ -1,5 +1,5 @@
 // Every number of the v2 profile in one place, as docs/PROTOCOL.md tables them under "Constants"
-// (the Java side keeps them in V2Constants and ReliableConstants). Times are milliseconds here,
+// (the Java side keeps them in V2Constants and V2Constants). Times are milliseconds here,
 // because browsers and Node count time in milliseconds.
 
 // ---- Outer frames ("Outer frames") --------------------------------------------------------------

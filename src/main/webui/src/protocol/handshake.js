@@ -50,14 +50,35 @@ export class ClientHandshake {
     return encode({ type: 'hello', clientNonce: this.#clientNonce });
   }
 
-  /** The KeyOffer answering a Retry of our Hello; the same bytes are resent if its reply is lost. */
-  onRetry(retry) {
-    if (!equal(retry.clientNonce, this.#clientNonce)) {
+  /** Whether a Retry answers this Hello (it echoes our nonce). */
+  answers(retry) {
+    return equal(retry.clientNonce, this.#clientNonce);
+  }
+
+  /** What an identity proof signs besides the identity key (e2e/identity-proof.js). */
+  get clientNonce() {
+    return this.#clientNonce.slice();
+  }
+
+  get clientPublicKey() {
+    return this.#publicKey.slice();
+  }
+
+  get name() {
+    return this.#name;
+  }
+
+  /**
+   * The KeyOffer answering a Retry of our Hello, with the KeyOffer extensions given (bytes, see
+   * key-offer-extensions.js; none by default); the same bytes are resent if its reply is lost.
+   */
+  onRetry(retry, extensions = new Uint8Array(0)) {
+    if (!this.answers(retry)) {
       throw new HandshakeError('a Retry that does not answer this Hello');
     }
     this.#keyOffer = encode({
       type: 'keyOffer', cookie: retry.cookie, clientNonce: this.#clientNonce,
-      clientPublicKey: this.#publicKey, name: this.#name,
+      clientPublicKey: this.#publicKey, name: this.#name, extensions,
     });
     return this.#keyOffer;
   }

@@ -2,12 +2,20 @@
 // handshake (Retry, then a signed KeyReply with a secret wrapped to the client's key), then one
 // SecureChannel. It welcomes the client as the relay does (`welcome(name)` gives the line) and answers
 // each message through `onText(text)` (by default it echoes it). It keeps everything it received, for the tests to inspect.
+//
+// When it welcomes: `welcomeOn: 'keyOffer'` with the KeyReply, as the relay did at first; `'firstRecord'`
+// as the relay does now: the session is unproven until the client's first authenticated record, the
+// server sends nothing but Ping answers until then, and forgets an unproven session after 10 s.
 
+import { decodeAppFrame, encodeAppFrame, isAppFrame } from '../../src/protocol/app-frames.js';
 import { fromUtf8, utf8 } from '../../src/protocol/bytes.js';
 import { SecureChannel } from '../../src/protocol/channel.js';
 import { decode, encode, transcriptHash } from '../../src/protocol/codec.js';
 import { importSessionSecret } from '../../src/protocol/key-schedule.js';
 import { TokenBucket } from '../../src/protocol/token-bucket.js';
+
+/** How long the relay keeps a v2 session that has not sent an authenticated record. */
+const UNPROVEN_TIMEOUT_MS = 10_000;
 
 export const LIMITS = {
   messagesPerSecond: 10, burst: 20, maxMessageBytes: 65_536, idleTimeoutSeconds: 180, keepaliveSeconds: 10,
@@ -19,18 +27,28 @@ export class FakeServer {
 
   /** Texts received, in order. */
   texts = [];
+  /** App frames received, decoded, in order. */
+  frames = [];
   /** Frames received that were not Data ('hello', 'keyOffer', ...) and the inner kinds of Data. */
   events = [];
   channel = null;
   closedByClient = false;
 
-  constructor({ link, clock, identity, limits = LIMITS, onText, welcome = (name) => `* you are ${name}; /help lists commands` }) {
+  /** Whether the client has sent a record that authenticated (the server then welcomed it). */
+  proven = false;
+
+  constructor({ link, clock, identity, limits = LIMITS, onText, onFrame = () => {}, wallClock = () => 1767225600000, welcome = (name) => `* you are ${name}; /help lists commands`,
+    welcomeOn = 'keyOffer' }) {
     this.link = link;
     this.clock = clock;
     this.identity = identity;
     this.limits = limits;
     this.onText = onText ?? ((text) => this.send(`echo: ${text}`));
+    this.onFrame = onFrame;
+    /** The relay's clock, ms since the epoch: the time its Notice frames carry. */
+    this.wallClock = wallClock;
     this.welcome = welcome;
+    this.welcomeOn = welcomeOn;
     this.cookie = globalThis.crypto.getRandomValues(new Uint8Array(16));
     link.onDatagram((datagram) => this.#run(() => this.#receive(datagram)));
   }
@@ -48,11 +66,26 @@ export class FakeServer {
     return this.#tasks;
   }
 
-  /** Queues a text to the client, as the relay sends a message or a notice. */
+  /**
+   * Queues a text to the client, as the relay sends a message or a notice; to a client that asked for the
+   * framed feature, as a Notice frame (stamped `noticeTime`).
+   */
   send(text) {
+    if (this.framed) {
+      this.sendFrame({ type: 'notice', timeMillis: this.wallClock(), text });
+      return;
+    }
     this.channel.offer(utf8(text));
     this.#run(() => this.#flush());
   }
+
+  /** Queues an app frame (app-frames.js) to the client. */
+  sendFrame(frame) {
+    this.channel.offer(encodeAppFrame(frame));
+    this.#run(() => this.#flush());
+  }
+
+
 
   /** Sends Close now, as the relay does after "/quit" (an Ack of everything first). */
   close() {
@@ -117,8 +150,26 @@ export class FakeServer {
       transcriptHash: hash, pacer: new TokenBucket(0, 1, now), keepalive: this.limits.keepaliveSeconds * 1000, now,
     });
     this.reply = reply;
+    this.name = offer.name;
+    this.offer = offer;
+    this.framed = offer.extensions?.framed ?? false;
     this.link.send(reply);
-    this.send(this.welcome(offer.name));
+    if (this.welcomeOn === 'keyOffer') {
+      this.#prove();
+    } else {
+      const unproven = this.channel;
+      this.clock.setTimeout(() => {
+        if (!this.proven && this.channel === unproven) {
+          this.events.push('forgotten');
+          this.channel = null;
+        }
+      }, UNPROVEN_TIMEOUT_MS);
+    }
+  }
+
+  #prove() {
+    this.proven = true;
+    this.send(this.welcome(this.name));
   }
 
   async #record(frame) {
@@ -129,7 +180,19 @@ export class FakeServer {
       this.events.push(`dropped:${e.reason}`);
       return;
     }
+    if (inbound.ping) {
+      this.events.push('ping');
+    }
+    if (!this.proven) {
+      this.#prove();
+    }
     for (const message of inbound.messages) {
+      if (isAppFrame(message)) {
+        const frame = decodeAppFrame(message);
+        this.frames.push(frame);
+        this.onFrame(frame);
+        continue;
+      }
       const text = fromUtf8(message);
       this.texts.push(text);
       this.onText(text);

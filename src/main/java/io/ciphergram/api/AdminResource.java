@@ -19,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -34,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -45,6 +47,7 @@ import io.ciphergram.relay.Engine;
 import io.ciphergram.session.Session;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.ciphergram.transport.ws.WsTransport;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The admin API, {@code /api}: see and manage sessions, announce, and read the server's state. Bearer
@@ -70,23 +73,20 @@ public class AdminResource {
     private final UdpTransport udp;
     private final WsTransport ws;
     private final String version;
+    private final AdminAudit audit;
 
-    public AdminResource(Engine engine, UdpTransport udp, WsTransport ws,
+    public AdminResource(Engine engine, UdpTransport udp, WsTransport ws, AdminAudit audit,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.engine = engine;
         this.admin = engine.relay().admin();
         this.udp = udp;
         this.ws = ws;
+        this.audit = audit;
         this.version = version;
     }
 
     /** A page of sessions: {@code total} in all, {@code sessions} from {@code offset}. */
-    public record SessionPage(int total, int offset, int limit, List<SessionJson> sessions) {
-    }
-
-    /** One session; never a key. */
-    public record SessionJson(String name, String profile, String transport, String remoteAddress, String state,
-            Instant connectedSince, long idleSeconds, long messagesIn, long messagesOut) {
+    public record SessionPage(int total, int offset, int limit, List<Admin.SessionView> sessions) {
     }
 
     @GET
@@ -100,17 +100,12 @@ public class AdminResource {
             @QueryParam("offset") @DefaultValue("0") String offsetParam,
             @Parameter(description = "How many sessions to return", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "1000")) @QueryParam("limit") @DefaultValue("100") String limitParam) {
-        int offset = parse(offsetParam);
-        int limit = parse(limitParam);
-        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-            return done(Problem.response(Response.Status.BAD_REQUEST, "offset must be a number from 0 and limit one from 1 to "
-                    + MAX_PAGE));
+        PageQuery query = PageQuery.of(offsetParam, limitParam);
+        if (query == null) {
+            return done(PageQuery.refused());
         }
-        Instant now = Instant.now();
-        return admin.sessions(offset, limit).thenApply(page -> Response.ok(new SessionPage(page.total(), offset, limit,
-                page.sessions().stream().map(s -> new SessionJson(s.name(), s.profile(), s.transport(), s.remoteAddress(),
-                        s.state(), now.minusMillis(s.connectedMillis()), s.idleMillis() / 1000, s.messagesIn(),
-                        s.messagesOut())).toList())).build());
+        return admin.sessions(query.offset(), query.limit()).thenApply(page -> Response.ok(
+                new SessionPage(page.total(), query.offset(), query.limit(), page.sessions())).build());
     }
 
     @DELETE
@@ -119,10 +114,77 @@ public class AdminResource {
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", description = "No session has that name",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Response> remove(@PathParam("name") String name) {
-        return admin.remove(name).thenApply(removed -> removed ? Response.noContent().build()
-                : Problem.response(Response.Status.NOT_FOUND, "no session is named " + ChatText
-                        .excerpt(name, 32)));
+    public CompletionStage<Response> remove(@PathParam("name") String name, @Context HttpServerRequest request) {
+        return admin.remove(name).thenApply(removed -> {
+            audit.removed(request, name, removed);
+            return removed ? Response.noContent().build()
+                    : Problem.response(Response.Status.NOT_FOUND, "no session is named " + ChatText.excerpt(name, 32));
+        });
+    }
+
+    /** A page of name bindings: {@code total} in all, {@code names} from {@code offset}. */
+    public record NamePage(int total, int offset, int limit, List<NameJson> names) {
+    }
+
+    /** A name bound to an identity: its owner's key by fingerprint; never a private key. */
+    public record NameJson(String name, String identity, Instant boundAt, Instant lastUsed, boolean prekey) {
+    }
+
+    @GET
+    @Path("/names")
+    @Operation(summary = "Names bound to identities, sorted by name, a page at a time (at most 1000)")
+    @APIResponse(responseCode = "200", description = "A page of bindings")
+    @APIResponse(responseCode = "400", description = "A negative offset or a limit outside 1..1000",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> names(@QueryParam("offset") @DefaultValue("0") String offsetParam,
+            @QueryParam("limit") @DefaultValue("100") String limitParam) {
+        PageQuery query = PageQuery.of(offsetParam, limitParam);
+        if (query == null) {
+            return done(PageQuery.refused());
+        }
+        return admin.names(query.offset(), query.limit()).thenApply(page -> Response.ok(new NamePage(page.total(),
+                query.offset(), query.limit(),
+                page.names().stream().map(b -> new NameJson(b.name(), b.identity(), Instant.ofEpochMilli(b.boundMillis()),
+                        Instant.ofEpochMilli(b.lastUsedMillis()), b.prekey())).toList())).build());
+    }
+
+    @DELETE
+    @Path("/names/{name}")
+    @Operation(summary = "Release a bound name: anyone may take it again; its mailbox goes with it")
+    @APIResponse(responseCode = "204", description = "Released")
+    @APIResponse(responseCode = "404", description = "The name is not bound",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> release(@PathParam("name") String name, @Context HttpServerRequest request) {
+        String valid = io.ciphergram.protocol.UserName.isValid(name) ? name : null;
+        if (valid == null) {
+            return done(Problem.response(Response.Status.NOT_FOUND, "no name " + ChatText.excerpt(name, 32) + " is bound"));
+        }
+        return admin.release(valid).thenApply(released -> {
+            audit.released(request, valid, released);
+            return released ? Response.noContent().build()
+                    : Problem.response(Response.Status.NOT_FOUND, "no name " + valid + " is bound");
+        });
+    }
+
+    /** How many lines of history were forgotten. */
+    public record Purged(String room, int lines) {
+    }
+
+    @DELETE
+    @Path("/rooms/{room}/history")
+    @Operation(summary = "Forget a room's history (the room is #NAME; in a URL #dev is %23dev)")
+    @APIResponse(responseCode = "200", description = "Purged", content = @Content(schema = @Schema(implementation = Purged.class)))
+    @APIResponse(responseCode = "404", description = "Not a room name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Response> purge(@PathParam("room") String room, @Context HttpServerRequest request) {
+        String canonical = io.ciphergram.protocol.RoomName.canonical(room.startsWith("#") ? room : "#" + room);
+        if (canonical == null) {
+            return done(Problem.response(Response.Status.NOT_FOUND, "no room " + ChatText.excerpt(room, 33)));
+        }
+        return admin.purgeHistory(canonical).thenApply(lines -> {
+            audit.purged(request, canonical, lines);
+            return Response.ok(new Purged(canonical, lines)).build();
+        });
     }
 
     /** What to announce. */
@@ -141,7 +203,7 @@ public class AdminResource {
             content = @Content(schema = @Schema(implementation = Broadcasted.class)))
     @APIResponse(responseCode = "400", description = "No text, or too long for one classic datagram",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Response> broadcast(Broadcast body) {
+    public CompletionStage<Response> broadcast(Broadcast body, @Context HttpServerRequest request) {
         String text = body == null ? null : body.text();
         if (text == null || text.isBlank()) {
             return done(Problem.response(Response.Status.BAD_REQUEST, "text is required"));
@@ -151,7 +213,10 @@ public class AdminResource {
             return done(Problem.response(Response.Status.BAD_REQUEST, "text is " + bytes + " bytes; at most "
                     + Admin.MAX_BROADCAST_BYTES + " fit in one classic datagram"));
         }
-        return admin.broadcast(text).thenApply(n -> Response.ok(new Broadcasted(n)).build());
+        return admin.broadcast(text).thenApply(n -> {
+            audit.broadcast(request, bytes, n);
+            return Response.ok(new Broadcasted(n)).build();
+        });
     }
 
     /**
@@ -165,9 +230,10 @@ public class AdminResource {
     }
 
     /**
-     * The cluster this instance is part of: {@code mode} {@code single} (alone: the other fields are null)
-     * or {@code redis}.
+     * The cluster this instance is part of: {@code mode} {@code single} (alone: nothing else is said) or
+     * {@code redis}.
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ClusterJson(String mode, String name, String instance, Boolean linkUp, List<InstanceJson> instances) {
     }
 
@@ -209,7 +275,7 @@ public class AdminResource {
                         Map.entry("v2IdleTimeoutSeconds", settings.v2IdleTimeout().toSeconds()),
                         Map.entry("v2KeepaliveSeconds", settings.v2Keepalive().toSeconds()),
                         Map.entry("v2QueueFullTimeoutSeconds", settings.v2QueueFullTimeout().toSeconds()),
-                        Map.entry("reflectionWindowBlocks", settings.reflectionWindow()))), cluster());
+                        Map.entry("reflectionLimitBlocks", settings.reflectionLimit()))), cluster());
     }
 
     private ClusterJson cluster() {
@@ -232,12 +298,31 @@ public class AdminResource {
         }
     }
 
-    /** A non-negative decimal number, or -1 (JAX-RS would answer 404 for an unparsable number). */
-    private static int parse(String number) {
-        try {
-            return number.length() <= 9 ? Integer.parseInt(number) : -1;
-        } catch (NumberFormatException e) {
-            return -1;
+    /**
+     * The {@code offset} and {@code limit} of a paged listing (sessions, names). They are taken as strings
+     * and parsed here because JAX-RS answers 404, not 400, for a query parameter that is not a number.
+     */
+    private record PageQuery(int offset, int limit) {
+
+        /** The page asked for; null unless offset is a number from 0 and limit one from 1 to the maximum. */
+        static PageQuery of(String offset, String limit) {
+            int from = number(offset);
+            int count = number(limit);
+            return from < 0 || count < 1 || count > MAX_PAGE ? null : new PageQuery(from, count);
+        }
+
+        static Response refused() {
+            return Problem.response(Response.Status.BAD_REQUEST, "offset must be a number from 0 and limit one from 1 to "
+                    + MAX_PAGE);
+        }
+
+        /** A non-negative decimal number, or -1. */
+        private static int number(String text) {
+            try {
+                return text.length() <= 9 ? Integer.parseInt(text) : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
         }
     }
 

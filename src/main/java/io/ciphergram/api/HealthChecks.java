@@ -39,8 +39,13 @@ public class HealthChecks {
     @Produces
     @Liveness
     public HealthCheck relay(Engine engine) {
+        return liveness(engine.loop());
+    }
+
+    /** The liveness check of one relay thread (RelayLivenessTest drives a loop on a clock of its own). */
+    static HealthCheck liveness(RelayLoop loop) {
         return () -> {
-            long since = engine.loop().sinceLastTurnNanos();
+            long since = loop.sinceLastTurnNanos();
             return HealthCheckResponse.named("relay (udp, ws)").status(since < STUCK_NANOS)
                     .withData("last-turn-ms-ago", TimeUnit.NANOSECONDS.toMillis(since)).build();
         };

@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.ciphergram.cluster.ClusterCounters;
 import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.v2.ReliableEvents;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.relay.Counters;
 import io.ciphergram.relay.Engine;
+import io.ciphergram.server.HttpConnectionGuard;
 import io.ciphergram.session.MemoryBudget;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
@@ -23,6 +26,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * Binds the relay's counters to Micrometer; served at /q/metrics in Prometheus format. It reads only what
@@ -38,9 +42,30 @@ public class RelayMetrics implements MeterBinder {
     private final Engine engine;
     private final UdpTransport udp;
 
-    public RelayMetrics(Engine engine, UdpTransport udp) {
+    private final WsTransport ws;
+    private final HttpConnectionGuard http;
+    private final AdminAudit audit;
+
+    public RelayMetrics(Engine engine, UdpTransport udp, WsTransport ws, HttpConnectionGuard http, AdminAudit audit) {
         this.engine = engine;
         this.udp = udp;
+        this.ws = ws;
+        this.http = http;
+        this.audit = audit;
+    }
+
+    /**
+     * Vert.x's {@code redis.*} client and pool meters are not published: they are registered once per
+     * connection of the cluster link under one name, which makes Micrometer warn at every start in cluster mode,
+     * and {@code ciphergram_cluster_*} say what the link does. {@code http.server.active.connections} is not
+     * either: Quarkus registers it once per HTTP server under one name, so it counts one port of two
+     * ({@code ciphergram_http_connections} counts both; {@link DuplicateGaugeWarning} keeps its warning, which
+     * comes before this filter applies, out of the log).
+     */
+    @Produces
+    @Singleton
+    MeterFilter withoutDuplicatedMeters() {
+        return MeterFilter.deny(id -> id.getName().startsWith("redis.") || id.getName().equals("http.server.active.connections"));
     }
 
     @Override
@@ -62,6 +87,18 @@ public class RelayMetrics implements MeterBinder {
         FunctionCounter.builder("ciphergram.datagrams.withheld", counters, Counters::withheldCount)
                 .description("Datagrams not sent to addresses that have not proven themselves, to keep within"
                         + " what their source sent").register(registry);
+        FunctionCounter.builder("ciphergram.v2.queue.refusals", counters, Counters::queueRefusedCount)
+                .description("Lines a v2 recipient's queue, or its share of the memory budget, could not take")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.sessions.given.up", counters, Counters::givenUpCount)
+                .description("Sessions given up: their peer stopped acknowledging, or their queue stayed full")
+                .register(registry);
+        for (ReliableEvents.Event event : ReliableEvents.Event.values()) {
+            FunctionCounter.builder("ciphergram.v2.reliable.events", counters, c -> c.reliableCount(event))
+                    .tag("event", event.name().toLowerCase(Locale.ROOT))
+                    .description("What the v2 reliable layer saw on the server's sessions (retransmissions, duplicates...)")
+                    .register(registry);
+        }
         SessionRegistry sessions = engine.sessions();
         for (String profile : Session.PROFILES) {
             for (String transport : TRANSPORTS) {
@@ -93,6 +130,31 @@ public class RelayMetrics implements MeterBinder {
         FunctionCounter.builder("ciphergram.udp.kernel.dropped", udp, u -> Math.max(0, u.kernelDrops()))
                 .description("Datagrams the kernel dropped at the UDP sockets because their receive buffers were full"
                         + " (the relay was overloaded and left them there)").register(registry);
+        Gauge.builder("ciphergram.ws.connections", ws, WsTransport::connections)
+                .description("Open WebSocket connections of the gateway").register(registry);
+        Gauge.builder("ciphergram.ws.pending", ws, WsTransport::pendingBytes).baseUnit("bytes")
+                .description("Bytes the WebSocket gateway has handed to its connections to write and not yet written")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.ws.given.up", ws, WsTransport::givenUp)
+                .description("WebSocket connections closed because they did not read what they were sent").register(registry);
+        FunctionCounter.builder("ciphergram.ws.paused", ws, WsTransport::paused)
+                .description("Times a WebSocket connection was not read for a while because it sent more frames than its"
+                        + " rate or its source's").register(registry);
+        for (AdminAudit.Action action : AdminAudit.Action.values()) {
+            FunctionCounter.builder("ciphergram.admin.actions", audit, a -> a.count(action))
+                    .tag("action", action.name().toLowerCase(Locale.ROOT))
+                    .description("Admin API actions, each also an INFO line on io.ciphergram.admin.audit").register(registry);
+        }
+        Gauge.builder("ciphergram.http.connections", http, HttpConnectionGuard::open)
+                .description("TCP connections open on the HTTP and management ports").register(registry);
+        FunctionCounter.builder("ciphergram.http.connections.refused", http, HttpConnectionGuard::refusedOverTotal)
+                .tag("reason", "total").description("Connections closed on arrival: their port held its maximum")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.http.connections.refused", http, HttpConnectionGuard::refusedOverAddress)
+                .tag("reason", "per_address").description("Connections closed on arrival: their address held its share")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.http.header.timeouts", http, HttpConnectionGuard::headerTimeouts)
+                .description("Connections closed because a request's headers did not arrive in time").register(registry);
         MemoryBudget v2Memory = engine.sessions().v2Memory();
         Gauge.builder("ciphergram.v2.memory.used", v2Memory, MemoryBudget::used).baseUnit("bytes")
                 .description("Bytes v2 sessions hold in queues, unacknowledged fragments and reassembly").register(registry);

@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
  * more than {@code --max-loss} percent or the generator cannot keep up, and reports the highest delivered
  * rate within the bound. {@code --baseline plain} runs an in-process relay that forwards every datagram
  * unchanged instead of a Ciphergram server: the ceiling of this machine. Progress goes to stderr once a
- * second; the report to stdout. Exit 0 when the run completed (read the warnings), 1 if it could not be
+ * second (with {@code --find-capacity}, and the time the remaining steps can take at most); the report to
+ * stdout. When the server's flood control is what loses messages, the report says so: a v2 server states its
+ * limit per session in the handshake, and every server tells a sender it drops "slow down". Each client keeps
+ * trying to join until {@code --timeout}. Exit 0 when the run completed (read the warnings), 1 if it could not be
  * set up or the clients did not all join, 2 on bad options. {@code --senders} makes only the first clients
  * send (every message still goes to all N−1 others); with {@code --receive-server} the others connect to
  * a second instance of the same cluster, so every message a receiver gets has crossed between instances.
@@ -65,10 +68,11 @@ import picocli.CommandLine.Option;
  * whole JVM; 100 is one core), {@code generatorLimited}, {@code warnings} (strings)</li>
  * <li>{@code capacity}: {@code {deliveredPerSecond, offeredRate, lossPercent, step}} or null;
  * {@code stopReason} (find-capacity, else null); {@code generatorLimited} (any step);
- * {@code undecryptable}; {@code sessionsLost}; {@code warnings} (the run's and every step's)</li>
+ * {@code undecryptable}; {@code sessionsLost}; {@code floodControlNotices} (the relay's "slow down" notices:
+ * its flood control dropped messages of the run); {@code warnings} (the run's and every step's)</li>
  * </ul>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = "Load-test a Ciphergram server: N clients in one room, a paced message rate, every delivery"
                 + " decrypted and timed.")
 public final class BenchCommand implements Callable<Integer> {
@@ -154,6 +158,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " clients that only receive connect there, so every message crosses between instances (UDP)")
     String receiveServer;
 
+    @Option(names = "--room", description = "The room the clients chat in, so that the load stays out of everyone"
+            + " else's (default: ${DEFAULT-VALUE}; #lobby is where everyone is)", defaultValue = "#bench")
+    String room;
+
     @Option(names = "--json", description = "Print the report as one JSON object (fields: see the documentation)")
     boolean json;
 
@@ -231,10 +239,17 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot resolve " + hostPort.host());
             }
         }
+        if (!room.matches("#[A-Za-z0-9_.-]{1,32}")) {
+            throw new IllegalArgumentException("--room " + room + " is not a room: # and 1-32 letters, digits, _ - .");
+        }
         int sending = senders != null ? senders : receivers != null ? Math.max(1, clients / 2) : clients;
         return new BenchConfig(chosenProfile, chosenTransport, udp, gateway, plain, clients, rate, duration, warmup,
                 drain, size, idleSessions, findCapacity, stepFactor, maxLoss,
                 maxP99 == null ? Double.POSITIVE_INFINITY : maxP99, maxSteps, receiveThreads, timeout, sending,
-                receivers);
+                receivers, benchRoom());
+    }
+
+    private String benchRoom() {
+        return room.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 
+import io.ciphergram.protocol.v2.AppFrame;
+
 /** A client's session with the relay, whatever the profile: text lines out, text lines in. */
 public interface ChatConnection extends Closeable {
 
@@ -16,6 +18,31 @@ public interface ChatConnection extends Closeable {
      * @throws IOException if the connection failed
      */
     String receiveText() throws IOException;
+
+    /** One thing from the relay: a text line, or, on a session that asked for frames, an app frame. */
+    sealed interface Received {
+        record Text(String line) implements Received {
+        }
+
+        record Frame(AppFrame frame) implements Received {
+        }
+    }
+
+    /**
+     * Blocks for the next line or app frame from the relay; null when the session has ended. A connection
+     * that never asks for frames gets text only.
+     *
+     * @throws IOException if the connection failed
+     */
+    default Received receive() throws IOException {
+        String line = receiveText();
+        return line == null ? null : new Received.Text(line);
+    }
+
+    /** Sends an app frame (a session that asked for frames only). */
+    default void sendFrame(AppFrame frame) throws IOException {
+        throw new IOException("this connection does not speak app frames");
+    }
 
     /**
      * Waits until everything sent has been delivered, as far as the profile can tell (the classic profile

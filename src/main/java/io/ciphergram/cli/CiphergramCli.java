@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar target/ciphergram-cli.jar client|bench ...}: plain Java, no Quarkus boot. */
-@Command(name = "ciphergram-cli", mixinStandardHelpOptions = true, subcommands = {ClientCommand.class, BenchCommand.class},
+@Command(name = "ciphergram-cli", mixinStandardHelpOptions = true, versionProvider = Version.class, subcommands = {ClientCommand.class, BenchCommand.class},
         description = "Ciphergram console tools.")
 public final class CiphergramCli {
 

@@ -2,6 +2,7 @@ package io.ciphergram.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
@@ -28,13 +29,15 @@ public final class ClassicConnection implements ChatConnection {
     /** How often the handshake is tried before giving up: UDP may lose a SYN. */
     private static final int SYN_ATTEMPTS = 5;
 
-    private final Link link;
+    private final DatagramLink link;
+    private final Inbox inbox;
     private final SecureRandom random = new SecureRandom();
     private final ClassicMessageCipher cipher = new ClassicMessageCipher(random);
     private SessionKey key;
 
-    private ClassicConnection(Link link) {
+    private ClassicConnection(DatagramLink link, Inbox inbox) {
         this.link = link;
+        this.inbox = inbox;
     }
 
     /**
@@ -43,9 +46,10 @@ public final class ClassicConnection implements ChatConnection {
      * @param name the username to register, or null for the no-handshake variant (key only, guest name)
      */
     public static ClassicConnection open(InetSocketAddress server, String name, Duration timeout) throws IOException {
-        DatagramLink link = DatagramLink.connect(server, ClassicCodec.MAX_DATAGRAM);
+        Inbox inbox = new Inbox();
+        DatagramLink link = DatagramLink.connect(server, ClassicCodec.MAX_DATAGRAM, inbox);
         try {
-            ClassicConnection connection = new ClassicConnection(link);
+            ClassicConnection connection = new ClassicConnection(link, inbox);
             connection.establish(name, timeout);
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -56,11 +60,12 @@ public final class ClassicConnection implements ChatConnection {
 
     private void establish(String name, Duration timeout) throws IOException {
         KeyPair keyPair = RsaKeys.generate(random);
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (name != null) {
-            handshake((int) Math.max(1, timeout.toMillis() / SYN_ATTEMPTS));
+            handshake(Math.max(1, timeout.toMillis() / SYN_ATTEMPTS));
         }
         link.send(ClassicCodec.encode(new ClassicFrame.PublicKeyOffer((RSAPublicKey) keyPair.getPublic())));
-        byte[] reply = keyReply((int) Math.max(1, timeout.toMillis()));
+        byte[] reply = keyReply(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         try {
             ClassicFrame frame = ClassicCodec.decodeFromServer(reply, ClassicCodec.ServerExpects.KEY_REPLY);
             key = ClassicKeyTransport.unwrap(keyPair.getPrivate(), ((ClassicFrame.KeyReply) frame).encryptedKey());
@@ -72,12 +77,12 @@ public final class ClassicConnection implements ChatConnection {
         }
     }
 
-    private void handshake(int waitMillis) throws IOException {
+    private void handshake(long waitMillis) throws IOException {
         byte[] synAck = ClassicCodec.encode(new ClassicFrame.SynAck());
         for (int attempt = 0; attempt < SYN_ATTEMPTS; attempt++) {
             link.send(ClassicCodec.encode(new ClassicFrame.Syn()));
             // null (nothing in time) or anything else: the SYN or its answer may have been lost; try again
-            if (Arrays.equals(link.receive(waitMillis), synAck)) {
+            if (Arrays.equals(take(waitMillis), synAck)) {
                 link.send(ClassicCodec.encode(new ClassicFrame.Ack()));
                 return;
             }
@@ -86,10 +91,10 @@ public final class ClassicConnection implements ChatConnection {
     }
 
     /** Seed clients read the first datagram after SYN-ACK as the key; a duplicated SYN-ACK is skipped. */
-    private byte[] keyReply(int timeoutMillis) throws IOException {
+    private byte[] keyReply(long timeoutMillis) throws IOException {
         byte[] synAck = ClassicCodec.encode(new ClassicFrame.SynAck());
         while (true) {
-            byte[] datagram = link.receive(timeoutMillis);
+            byte[] datagram = take(timeoutMillis);
             if (datagram == null) {
                 throw new IOException("no key reply from the server");
             }
@@ -102,7 +107,9 @@ public final class ClassicConnection implements ChatConnection {
     /** Seals and sends one line of text. */
     @Override
     public void sendText(String text) throws IOException {
-        link.send(ClassicCodec.encode(new ClassicFrame.Sealed(cipher.seal(key, text))));
+        if (!link.send(ClassicCodec.encode(new ClassicFrame.Sealed(cipher.seal(key, text))))) {
+            throw new SocketException("the UDP socket is closed");
+        }
     }
 
     /** Blocks for the next message; datagrams that do not decrypt are skipped (seed clients ignore them too). */
@@ -133,7 +140,7 @@ public final class ClassicConnection implements ChatConnection {
      * @throws CryptoFailure if it does not decrypt
      */
     public String receiveSealedText() throws IOException, CryptoFailure {
-        byte[] datagram = link.receive(0);
+        byte[] datagram = take(0);
         try {
             ClassicFrame frame = ClassicCodec.decodeFromServer(datagram, ClassicCodec.ServerExpects.MESSAGE);
             if (!(frame instanceof ClassicFrame.Sealed sealed)) {
@@ -142,6 +149,15 @@ public final class ClassicConnection implements ChatConnection {
             return Utf8.decode(cipher.open(key, sealed.ivAndCiphertext()), DropReason.UNDECRYPTABLE);
         } catch (FrameException e) {
             throw new CryptoFailure();
+        }
+    }
+
+    private byte[] take(long timeoutMillis) throws IOException {
+        try {
+            return inbox.take(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
         }
     }
 

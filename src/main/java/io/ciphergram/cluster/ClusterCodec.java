@@ -12,8 +12,10 @@ import java.util.Locale;
  * text (which may hold spaces) last; docs/OPERATIONS.md, "Cluster", shows every form.
  *
  * <pre>
- * cg1 line     ORIGIN FROM TEXT
+ * cg1 line     ORIGIN ROOM FROM TIME_MS TEXT
  * cg1 msg      ORIGIN FROM TO TEXT
+ * cg1 sealed   ORIGIN FROM TO TIME_MS ENVELOPE   (base64, the envelope as its sender sealed it)
+ * cg1 moved    ORIGIN NAME ROOM
  * cg1 claimed  ORIGIN REVISION NAME     (also released, joined, left)
  * cg1 hello    ORIGIN
  * cg1 bye      ORIGIN
@@ -64,7 +66,12 @@ public final class ClusterCodec {
     public static byte[] encode(ClusterMessage message) {
         String text;
         if (message instanceof ClusterMessage.Line l) {
-            text = VERSION + " line " + l.origin() + " " + l.from() + " " + l.text();
+            text = VERSION + " line " + l.origin() + " " + l.room() + " " + l.from() + " " + l.timeMillis() + " " + l.text();
+        } else if (message instanceof ClusterMessage.Sealed e) {
+            text = VERSION + " sealed " + e.origin() + " " + e.from() + " " + e.to() + " " + e.timeMillis() + " "
+                    + java.util.Base64.getEncoder().encodeToString(e.envelope());
+        } else if (message instanceof ClusterMessage.Moved m) {
+            text = VERSION + " moved " + m.origin() + " " + m.name() + " " + m.room();
         } else if (message instanceof ClusterMessage.Direct d) {
             text = VERSION + " msg " + d.origin() + " " + d.from() + " " + d.to() + " " + d.text();
         } else if (message instanceof ClusterMessage.NameChange c) {
@@ -93,7 +100,10 @@ public final class ClusterCodec {
         }
         String origin = instance(f.next());
         ClusterMessage message = switch (kind) {
-            case "line" -> new ClusterMessage.Line(origin, name(f.next()), text(f.rest()));
+            case "line" -> new ClusterMessage.Line(origin, room(f.next()), name(f.next()), revision(f.next()), text(f.rest()));
+            case "sealed" -> new ClusterMessage.Sealed(origin, name(f.next()), name(f.next()), revision(f.next()),
+                    envelope(f.last()));
+            case "moved" -> new ClusterMessage.Moved(origin, name(f.next()), room(f.last()));
             case "msg" -> new ClusterMessage.Direct(origin, name(f.next()), name(f.next()), text(f.rest()));
             case "claimed", "released", "joined", "left" -> new ClusterMessage.NameChange(origin, revision(f.next()),
                     ClusterMessage.Change.valueOf(kind.toUpperCase(Locale.ROOT)), name(f.last()));
@@ -129,6 +139,30 @@ public final class ClusterCodec {
             throw new Malformed(Reason.MALFORMED, "not an instance id");
         }
         return field;
+    }
+
+    /** Whether {@code room} is a room name in its canonical form: {@code #} and 1–32 of the alphabet, lower case. */
+    public static boolean isRoom(String room) {
+        return room != null && room.length() > 1 && room.charAt(0) == '#' && inAlphabet(room.substring(1), MAX_NAME)
+                && room.equals(room.toLowerCase(Locale.ROOT));
+    }
+
+    static String room(String field) throws Malformed {
+        if (!isRoom(field)) {
+            throw new Malformed(Reason.MALFORMED, "not a room");
+        }
+        return field;
+    }
+
+    private static byte[] envelope(String field) throws Malformed {
+        if (field == null || field.length() > MAX_TEXT_BYTES * 4 / 3 + 4) {
+            throw new Malformed(Reason.MALFORMED, "no envelope");
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(field);
+        } catch (IllegalArgumentException e) {
+            throw new Malformed(Reason.MALFORMED, "not base64");
+        }
     }
 
     private static long revision(String field) throws Malformed {

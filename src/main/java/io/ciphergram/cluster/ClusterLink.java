@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The shared store and bus the instances of a cluster meet in: Redis in the service
- * ({@code io.ciphergram.cluster.redis}), {@link MemoryHub} in one JVM. One link per instance. It keeps
+ * ({@code io.ciphergram.cluster.redis}), an in-memory hub in one JVM (the tests' {@code MemoryHub}). One link per instance. It keeps
  * per instance a liveness entry that expires unless refreshed, the names its sessions claim (each name
  * held by at most one live instance), the names of its room members, and a revision; and it carries
  * messages to every instance or to one.

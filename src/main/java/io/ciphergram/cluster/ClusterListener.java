@@ -6,14 +6,14 @@ package io.ciphergram.cluster;
  */
 public interface ClusterListener {
 
-    /** {@code name} joined the room on another instance (and no other instance had it listed). */
-    void joined(String name);
+    /** {@code name} entered {@code room} on another instance (and no other instance had it listed there). */
+    void joined(String name, String room);
 
-    /** {@code name} left the room on the other instances (its last one), or its instance died or stopped. */
-    void left(String name);
+    /** {@code name} left {@code room} on the other instances, or its instance died or stopped. */
+    void left(String name, String room);
 
-    /** A member of another instance said {@code text} to the room. */
-    void line(String from, String text);
+    /** A member of another instance said {@code text} in {@code room}, at {@code timeMillis} by its clock. */
+    void line(String room, long timeMillis, String from, String text);
 
     /**
      * A member of another instance sent {@code text} to {@code to}, a member here (if it still is).
@@ -21,6 +21,14 @@ public interface ClusterListener {
      * @return false if {@code to} is no member here (any longer)
      */
     boolean direct(String from, String to, String text);
+
+    /**
+     * A member of another instance sealed {@code envelope} to {@code to}, a member here.
+     *
+     * @return false if {@code to} is no member here (any longer): the sender's instance then keeps it in the
+     *         mailbox
+     */
+    boolean sealed(String from, String to, byte[] envelope, long timeMillis);
 
     /**
      * This instance's claim of {@code name} was refused: another live instance holds it (two took it at

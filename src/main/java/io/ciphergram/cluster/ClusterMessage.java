@@ -11,8 +11,28 @@ public sealed interface ClusterMessage {
     /** The instance that sent it. */
     String origin();
 
-    /** A room message from a member of {@code origin}, for every member of every other instance. */
-    record Line(String origin, String from, String text) implements ClusterMessage {
+    /** A line a member of {@code origin} said in {@code room}, for the room's members on every other instance. */
+    record Line(String origin, String room, String from, long timeMillis, String text) implements ClusterMessage {
+    }
+
+    /** An end-to-end envelope for {@code to}: sent to the one instance that has a member named {@code to}. */
+    record Sealed(String origin, String from, String to, long timeMillis, byte[] envelope) implements ClusterMessage {
+        public Sealed {
+            envelope = envelope.clone();
+        }
+
+        @Override
+        public byte[] envelope() {
+            return envelope.clone();
+        }
+    }
+
+    /**
+     * A member of {@code origin} is now in {@code room} (it moved there, or a newcomer arrived straight there,
+     * or {@code origin} says again where its members are after another instance's hello). Presence (who is
+     * a member at all) is the {@link NameChange}s'; this says only in which room.
+     */
+    record Moved(String origin, String name, String room) implements ClusterMessage {
     }
 
     /** {@code /msg}: sent to the one instance that has a member named {@code to}. */

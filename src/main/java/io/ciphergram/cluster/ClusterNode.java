@@ -51,6 +51,10 @@ public final class ClusterNode implements Cluster {
     private final Map<String, String> claims = new HashMap<>();
     /** Which of them are room members. */
     private final Set<String> members = new HashSet<>();
+    /** The room each of our members is in (lower case name → room). */
+    private final Map<String, String> roomsHere = new HashMap<>();
+    /** The room each member of another instance is in, as its Moved messages said; absent: {@code #lobby}. */
+    private final Map<String, String> roomsElsewhere = new HashMap<>();
     private ClusterListener listener;
     private long revision;
     private boolean linkUp;
@@ -154,13 +158,32 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
-    public void joined(String name) {
-        member(name, true);
+    public void joined(String name, String room) {
+        if (leaving) {
+            return;
+        }
+        String lower = lower(name);
+        boolean moving = members.contains(lower);
+        roomsHere.put(lower, room);
+        if (!moving) {
+            member(name, true);
+        }
+        if (moving || !Cluster.LOBBY.equals(room)) {
+            moved(name, room);
+        }
     }
 
     @Override
-    public void left(String name) {
+    public void left(String name, String room) {
+        roomsHere.remove(lower(name));
         member(name, false);
+    }
+
+    private void moved(String name, String room) {
+        if (linkUp) {
+            link.publish(ClusterCodec.encode(new ClusterMessage.Moved(self, name, room)));
+            counters.published();
+        }
     }
 
     private void member(String name, boolean joined) {
@@ -180,13 +203,28 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
-    public void line(String from, String text) {
+    public void line(String room, String from, String text, long timeMillis) {
         if (!linkUp) {
             counters.unsent();
             return;
         }
-        link.publish(ClusterCodec.encode(new ClusterMessage.Line(self, from, text)));
+        link.publish(ClusterCodec.encode(new ClusterMessage.Line(self, room, from, timeMillis, text)));
         counters.published();
+    }
+
+    @Override
+    public boolean sealed(String from, String to, byte[] envelope, long timeMillis) {
+        String holder = view.holderOf(lower(to));
+        if (holder == null) {
+            return false;
+        }
+        if (linkUp) {
+            link.send(holder, ClusterCodec.encode(new ClusterMessage.Sealed(self, from, to, timeMillis, envelope)));
+            counters.published();
+        } else {
+            counters.unsent();
+        }
+        return true;
     }
 
     @Override
@@ -205,8 +243,20 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
-    public List<String> members() {
-        return view.members();
+    public List<String> members(String room) {
+        return view.members().stream().filter(name -> roomElsewhere(name).equals(room)).toList();
+    }
+
+    @Override
+    public Map<String, Integer> rooms() {
+        Map<String, Integer> counts = new HashMap<>();
+        view.members().forEach(name -> counts.merge(roomElsewhere(name), 1, Integer::sum));
+        return counts;
+    }
+
+    /** The room a member of another instance is in, as far as its Moved messages told ({@code #lobby} first). */
+    private String roomElsewhere(String name) {
+        return roomsElsewhere.getOrDefault(lower(name), Cluster.LOBBY);
     }
 
     @Override
@@ -308,7 +358,19 @@ public final class ClusterNode implements Cluster {
         }
         long now = clock.getAsLong();
         if (message instanceof ClusterMessage.Line line) {
-            listener.line(line.from(), line.text());
+            listener.line(line.room(), line.timeMillis(), line.from(), line.text());
+        } else if (message instanceof ClusterMessage.Sealed sealed) {
+            if (!listener.sealed(sealed.from(), sealed.to(), sealed.envelope(), sealed.timeMillis())) {
+                counters.dropped(ClusterCounters.Drop.UNDELIVERABLE);
+            }
+        } else if (message instanceof ClusterMessage.Moved moved) {
+            String lower = lower(moved.name());
+            String before = roomsElsewhere.getOrDefault(lower, Cluster.LOBBY);
+            roomsElsewhere.put(lower, moved.room());
+            if (view.member(lower) && !before.equals(moved.room())) {
+                listener.left(moved.name(), before);
+                listener.joined(moved.name(), moved.room());
+            }
         } else if (message instanceof ClusterMessage.Direct direct) {
             if (!listener.direct(direct.from(), direct.to(), direct.text())) {
                 counters.dropped(ClusterCounters.Drop.UNDELIVERABLE);
@@ -317,6 +379,12 @@ public final class ClusterNode implements Cluster {
             changed(view.apply(change, now));
         } else if (message instanceof ClusterMessage.Hello) {
             askSnapshot(now);
+            // The newcomer (or an instance that lost its link) learns where our members are.
+            roomsHere.forEach((lower, room) -> {
+                if (!Cluster.LOBBY.equals(room)) {
+                    moved(claims.getOrDefault(lower, lower), room);
+                }
+            });
         } else if (message instanceof ClusterMessage.Bye bye) {
             changed(view.drop(bye.origin()));
             publishStatus();
@@ -369,8 +437,13 @@ public final class ClusterNode implements Cluster {
         if (changes.none()) {
             return;
         }
-        changes.left().forEach(listener::left);
-        changes.joined().forEach(listener::joined);
+        changes.left().forEach(name -> listener.left(name, roomsElsewhere.getOrDefault(lower(name), Cluster.LOBBY)));
+        changes.left().forEach(name -> {
+            if (!view.member(lower(name))) {
+                roomsElsewhere.remove(lower(name));
+            }
+        });
+        changes.joined().forEach(name -> listener.joined(name, roomElsewhere(name)));
     }
 
     /** What a snapshot says, without what no instance of ours could have written. */

@@ -1,9 +1,9 @@
 /**
- * Several instances as one chat: one room across them, presence across them, names unique across them.
+ * Several instances as one chat: rooms across them, presence across them, names unique across them.
  *
  * <h2>What is here</h2>
  * <ul>
- * <li>{@link io.ciphergram.cluster.Cluster}: what the room ({@code io.ciphergram.relay.Room}) tells the
+ * <li>{@link io.ciphergram.cluster.Cluster}: what the rooms ({@code io.ciphergram.relay.Rooms}) tell the
  * other instances and asks of them; {@link io.ciphergram.cluster.Cluster#SOLO}, one instance alone, is the
  * default and costs nothing.</li>
  * <li>{@link io.ciphergram.cluster.ClusterNode}: one instance's membership, over any
@@ -11,7 +11,7 @@
  * ({@link io.ciphergram.cluster.RemoteView}) and recovers after a lost link.</li>
  * <li>{@link io.ciphergram.cluster.ClusterLink}: the shared store and bus; in Redis
  * ({@code io.ciphergram.cluster.redis}, an edge: it alone sees Vert.x) or in memory
- * ({@link io.ciphergram.cluster.MemoryHub}, for instances in one JVM, such as tests).</li>
+ * (the tests' {@code MemoryHub}, for instances in one JVM).</li>
  * <li>{@link io.ciphergram.cluster.ClusterCodec}: what crosses the bus, as bytes, decoded defensively.</li>
  * </ul>
  * Pure Java: this package knows names and texts, never a session, a key or a frame.

@@ -3,7 +3,6 @@ package io.ciphergram.crypto;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
-import java.util.Arrays;
 
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -23,15 +22,10 @@ public final class ClassicKeyTransport {
 
     /** Encrypts {@code key} to the client's public key; for a 2048-bit key the result is 256 bytes. */
     public static byte[] wrap(PublicKey recipient, SessionKey key) {
-        return RsaOaep.encrypt(recipient, OAEP_SHA1, key.encoded());
+        return RsaOaep.wrap(recipient, OAEP_SHA1, key.encoded());
     }
 
     public static SessionKey unwrap(PrivateKey own, byte[] wrapped) throws CryptoFailure {
-        byte[] material = RsaOaep.decrypt(own, OAEP_SHA1, wrapped, SessionKey.LENGTH);
-        try {
-            return SessionKey.of(material);
-        } finally {
-            Arrays.fill(material, (byte) 0);
-        }
+        return RsaOaep.unwrap(own, OAEP_SHA1, wrapped, SessionKey.LENGTH, SessionKey::of);
     }
 }

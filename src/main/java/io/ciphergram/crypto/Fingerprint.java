@@ -33,10 +33,6 @@ public final class Fingerprint {
         }
     }
 
-    public static Fingerprint ofDigest(byte[] sha256) {
-        return new Fingerprint(sha256);
-    }
-
     /**
      * Reads {@code SHA256:<base64>} as {@link #toString()} writes it (padding tolerated).
      *

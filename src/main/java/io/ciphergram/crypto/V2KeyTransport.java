@@ -3,7 +3,6 @@ package io.ciphergram.crypto;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
-import java.util.Arrays;
 
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -29,12 +28,7 @@ public final class V2KeyTransport {
      */
     public static byte[] wrap(PublicKey recipient, SessionSecret secret) {
         RsaKeys.requireAcceptable(recipient);
-        byte[] material = secret.encoded();
-        try {
-            return RsaOaep.encrypt(recipient, OAEP_SHA256, material);
-        } finally {
-            Arrays.fill(material, (byte) 0);
-        }
+        return RsaOaep.wrap(recipient, OAEP_SHA256, secret.encoded());
     }
 
     /**
@@ -42,11 +36,6 @@ public final class V2KeyTransport {
      * and a plaintext that is not 32 bytes all end in the same {@link CryptoFailure} (no Manger oracle).
      */
     public static SessionSecret unwrap(PrivateKey own, byte[] wrapped) throws CryptoFailure {
-        byte[] material = RsaOaep.decrypt(own, OAEP_SHA256, wrapped, SessionSecret.LENGTH);
-        try {
-            return SessionSecret.of(material);
-        } finally {
-            Arrays.fill(material, (byte) 0);
-        }
+        return RsaOaep.unwrap(own, OAEP_SHA256, wrapped, SessionSecret.LENGTH, SessionSecret::of);
     }
 }

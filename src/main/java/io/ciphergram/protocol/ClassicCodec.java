@@ -31,7 +31,14 @@ public final class ClassicCodec {
         /** After the key reply: the next opaque datagram is the username. */
         USERNAME,
         /** Registered: opaque datagrams are sealed messages. */
-        MESSAGE
+        MESSAGE,
+        /** A proven session with a new handshake waiting for its username: either ({@link ClassicFrame.SealedOrUsername}). */
+        MESSAGE_OR_USERNAME,
+        /**
+         * The key reply is being made: an opaque datagram cannot be read yet and is kept as it is
+         * ({@link ClassicFrame.Opaque}) until the state says what it is.
+         */
+        LATER
     }
 
     private ClassicCodec() {
@@ -58,7 +65,28 @@ public final class ClassicCodec {
             case KEY -> throw new FrameException(DropReason.OUT_OF_STATE);
             case USERNAME -> new ClassicFrame.Username(Utf8.decode(datagram, DropReason.BAD_USERNAME).strip());
             case MESSAGE -> new ClassicFrame.Sealed(base64(datagram));
+            case MESSAGE_OR_USERNAME -> sealedOrUsername(datagram);
+            case LATER -> new ClassicFrame.Opaque(datagram.clone());
         };
+    }
+
+    private static ClassicFrame sealedOrUsername(byte[] datagram) throws FrameException {
+        byte[] sealed;
+        try {
+            sealed = base64(datagram);
+        } catch (FrameException e) {
+            sealed = null;
+        }
+        String username;
+        try {
+            username = Utf8.decode(datagram, DropReason.BAD_USERNAME).strip();
+        } catch (FrameException e) {
+            username = null;
+        }
+        if (sealed == null && username == null) {
+            throw new FrameException(DropReason.BAD_USERNAME);
+        }
+        return new ClassicFrame.SealedOrUsername(sealed, username);
     }
 
     /** What an opaque datagram from the server is: the client knows whether it still awaits its key. */
@@ -92,6 +120,8 @@ public final class ClassicCodec {
             out = Base64.getEncoder().encode(r.encryptedKey());
         } else if (frame instanceof ClassicFrame.Username u) {
             out = u.name().getBytes(StandardCharsets.UTF_8);
+        } else if (frame instanceof ClassicFrame.SealedOrUsername || frame instanceof ClassicFrame.Opaque) {
+            throw new IllegalArgumentException("a frame whose meaning depends on state is only ever decoded");
         } else {
             out = Base64.getEncoder().encode(((ClassicFrame.Sealed) frame).ivAndCiphertext());
         }
@@ -99,11 +129,6 @@ public final class ClassicCodec {
             throw new IllegalArgumentException("frame exceeds the classic 4096-byte datagram limit");
         }
         return out;
-    }
-
-    /** Whether a client datagram is SYN, ACK or a public key: frames recognised in any state. */
-    public static boolean isHandshakeFrame(byte[] datagram) {
-        return Arrays.equals(datagram, SYN) || Arrays.equals(datagram, ACK) || isPublicKeyDatagram(datagram);
     }
 
     /** A public key datagram is base64 of "-----BEGIN PUBLIC KEY-----...", so it always starts "LS0tLS1CRUdJTi". */

@@ -35,4 +35,23 @@ public sealed interface ClassicFrame {
     /** Either direction: base64 of IV(16) || AES-128-CBC ciphertext. */
     record Sealed(byte[] ivAndCiphertext) implements ClassicFrame {
     }
+
+    /**
+     * Client → server, from the address of a proven session that has a new handshake waiting for its
+     * username: an opaque datagram that is the session's message or the handshake's username, which only
+     * the session's key can tell. Decoded both ways, once.
+     *
+     * @param ivAndCiphertext the datagram as base64, or null if it is not base64
+     * @param username the datagram as a username, or null if it is not UTF-8
+     */
+    record SealedOrUsername(byte[] ivAndCiphertext, String username) implements ClassicFrame {
+    }
+
+    /**
+     * Client → server while the server is still making the key reply: a datagram that is neither SYN, ACK
+     * nor a key, which cannot be read until the handshake has its key (the seed's client sends its username
+     * then). Its bytes, to be decoded when the state says what they are.
+     */
+    record Opaque(byte[] datagram) implements ClassicFrame {
+    }
 }

@@ -19,12 +19,37 @@ public enum DropReason {
     OUT_OF_STATE,
     /** From an address with no session that is neither SYN nor a public key. */
     UNKNOWN_PEER,
-    /** Over the session's flood-control rate. */
+    /** Input that authenticated, over its sender's flood-control rate. */
     FLOODED,
+    /**
+     * Input at an address whose budget for input that does not authenticate is spent (forged datagrams at
+     * someone's address, or garbage): dropped before any crypto work.
+     */
+    FORGED_FLOOD,
     /** v2: a datagram that starts FF 02 but is not a well-formed frame. */
     MALFORMED_FRAME,
+    /** v2: a record that opened to an empty inner frame. */
+    EMPTY_RECORD,
+    /** v2: an inner frame longer than any the reliable layer makes. */
+    OVERSIZE_RECORD,
+    /** v2: an inner frame of a type this version does not know. */
+    UNKNOWN_RECORD_TYPE,
+    /** v2: an inner frame that ends before its header or a length it states. */
+    TRUNCATED_RECORD,
+    /** v2: bytes after the end an inner frame's lengths imply (a Ping or Close of more than one byte too). */
+    TRAILING_BYTES,
+    /** v2: a fragment whose count is 0 or over 58, or whose index is not below its count. */
+    BAD_FRAGMENT,
+    /** v2: a fragment carrying more than 1,136 bytes. */
+    FRAGMENT_TOO_LARGE,
+    /** v2: an Ack with more than 32 selective ranges. */
+    TOO_MANY_ACK_RANGES,
+    /** v2: an Ack range with a zero gap or length, or past the sequence space. */
+    BAD_ACK_RANGE,
     /** v2: a handshake datagram over the per-source handshake rate. */
     HANDSHAKE_RATE_LIMITED,
+    /** v2: a KeyOffer whose identity proof does not verify (for its key, cookie, nonce and name). */
+    BAD_IDENTITY,
     /** v2: a KeyOffer whose cookie is missing, expired, or made for another address. */
     BAD_COOKIE,
     /** v2: a Data frame for no live session of that peer (unknown or expired session id). */
@@ -35,7 +60,7 @@ public enum DropReason {
     REPLAYED,
     /**
      * v2: a Data frame whose key phase is neither the receiver's generation nor one of the next
-     * {@code SecureChannel.MAX_GENERATIONS_AHEAD}: a record of an older generation, or a forgery.
+     * {@code V2Constants.MAX_GENERATIONS_AHEAD}: a record of an older generation, or a forgery.
      */
     BAD_KEY_PHASE,
     /** Arrived while the relay was stopping, too late to be handled. */
@@ -45,6 +70,10 @@ public enum DropReason {
      * decoding or crypto, so that an overload costs the excess and not everything.
      */
     OVERLOADED,
+    /** v2: a reassembled message that is not UTF-8 text. */
+    BAD_TEXT,
+    /** v2: a message from a framed client that starts like an app frame but is not a well-formed one. */
+    MALFORMED_APP_FRAME,
     /** No room for a new handshake or session: its source, or the whole registry, is at its limit. */
     SERVER_FULL,
     /**

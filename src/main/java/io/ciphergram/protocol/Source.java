@@ -23,6 +23,11 @@ public record Source(int family, long prefix) {
         return new Source(6, ByteBuffer.wrap(bytes).getLong());
     }
 
+    /** The /24 or /48 this source belongs to (aggregate caps). */
+    public SourceBlock block() {
+        return SourceBlock.of(this);
+    }
+
     @Override
     public String toString() {
         if (family == 4) {

@@ -4,7 +4,7 @@ package io.ciphergram.protocol;
  * A token bucket: {@code perSecond} tokens a second up to {@code burst}. The server uses one per session
  * for flood control (before any crypto work); the console client uses the same to pace itself. A rate of
  * 0 disables the limit. Credit is kept in integer nano-tokens so that refills do not drift. Not
- * thread-safe: each session's bucket is touched under that session's lock.
+ * thread-safe: each bucket has one owner (the server's, the relay thread).
  */
 public final class TokenBucket {
 

@@ -17,12 +17,17 @@ public final class Utf8 {
 
     public static String decode(byte[] bytes, DropReason onError) throws FrameException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return decodeStrict(bytes);
         } catch (CharacterCodingException e) {
             throw new FrameException(onError);
         }
+    }
+
+    /** The same, for a caller that decides itself what an invalid sequence means. */
+    public static String decodeStrict(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
     }
 }

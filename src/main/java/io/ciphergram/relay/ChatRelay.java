@@ -11,20 +11,24 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.protocol.DropReason;
-import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.Dropped;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.store.Store;
 
 /**
- * The protocol engine: (peer, datagram) in, (peer, datagram) out through each transport's {@link Egress}.
+ * Datagrams in, the relay's side: (peer, datagram) in from any transport, (peer, datagram) out through each
+ * transport's {@link Egress}. {@link Engine} assembles it with its thread and workers.
  * The first bytes of a datagram pick the profile ({@link ClassicIngress} or {@link V2Ingress}); the
- * {@link Room} routes texts; each recipient's outbox encodes its copy. It knows nothing of Vert.x or
+ * {@link Rooms} route lines, {@link Privately} private messages, {@link Names} who may use which name;
+ * each recipient's outbox encodes its copy. It knows nothing of Vert.x or
  * Quarkus: a transport plugs in with {@link #attach} and {@link #submit}. The threading model is in the
  * package documentation: {@link #onDatagram} and the other engine methods run on the relay thread only;
  * {@link #submit}, {@link #attach} and {@link #detach} may be called from any thread.
@@ -48,10 +52,13 @@ public final class ChatRelay {
     private final Executor relayThread;
     private final Transports transports;
     private final Drops drops;
-    private final Room room;
+    private final Rooms room;
+    private final Names names;
     private final ClassicIngress classic;
     private final V2Ingress v2;
     private final Admin admin;
+    private final Privately privately;
+    private final Departures departures = new Departures();
     /** Submitted datagrams the relay thread has not yet taken (any thread). */
     private final AtomicInteger waiting = new AtomicInteger();
     /** Transport threads parked in {@link #awaitRoom()} until the backlog is down to {@link #RESUME_AT}. */
@@ -63,21 +70,40 @@ public final class ChatRelay {
      * @param relayThread runs tasks on the thread that owns {@code sessions}
      */
     public ChatRelay(SessionRegistry sessions, Counters counters, RelaySettings settings, ServerHandshake handshake,
-            Executor relayThread, Scheduler scheduler, Offload offload, RelayEvents events) {
+            Executor relayThread, Scheduler scheduler, Offload offload, RelayEvents events, Store store,
+            LongSupplier millis) {
         SecureRandom random = new SecureRandom();
         this.sessions = sessions;
         this.counters = counters;
         this.relayThread = relayThread;
         this.transports = new Transports(counters);
+        sessions.v2Memory().countAlso(transports::heldBytes);
         this.drops = new Drops(counters, events);
-        this.room = new Room(sessions, counters, transports::ended);
-        this.admin = new Admin(sessions, room, relayThread);
+        this.room = new Rooms(sessions, counters, store, settings.rooms(), millis, transports::ended);
+        this.names = new Names(sessions, store, counters, millis);
+        Privately privately = new Privately(room, sessions, counters);
+        Commands commands = new Commands(room, privately);
+        this.admin = new Admin(sessions, room, store, relayThread);
         sessions.listen(events::started, events::ended);
+        sessions.listenHeldLost((peer, n) -> {
+            for (int i = 0; i < n; i++) {
+                drops.drop(peer, DropReason.OUT_OF_STATE);
+            }
+        });
         FloodControl floods = new FloodControl(drops, room);
-        this.classic = new ClassicIngress(sessions, room, transports, drops, floods, offload, counters, random,
-                settings.reflectionWindow());
-        this.v2 = new V2Ingress(sessions, room, transports, drops, floods, counters, offload, scheduler, handshake,
+        TextLines text = new TextLines(java.time.ZoneId.systemDefault());
+        this.classic = new ClassicIngress(sessions, room, names, commands, transports, drops, floods, offload, counters,
+                random, settings.reflectionLimit(), departures, text);
+        V2Sender sender = new V2Sender(sessions, transports, counters, scheduler, departures,
                 settings.v2QueueFullTimeout().toNanos());
+        this.v2 = new V2Ingress(sessions, room, names, commands, privately, transports, drops, floods, counters,
+                offload, handshake, sender, text);
+        this.privately = privately;
+    }
+
+    /** Before the first datagram: the registry learns which names are bound. Any thread. */
+    public void start() {
+        relayThread.execute(names::load);
     }
 
     /**
@@ -86,8 +112,8 @@ public final class ChatRelay {
      */
     public void join(ClusterNode cluster) {
         relayThread.execute(() -> {
-            ClusterBridge bridge = new ClusterBridge(sessions, room, cluster);
-            room.cluster(cluster);
+            ClusterBridge bridge = new ClusterBridge(sessions, room, privately, cluster);
+            room.cluster(cluster, room.store().shared());
             sessions.claimNamesWith(bridge);
             cluster.start(bridge);
         });
@@ -158,7 +184,10 @@ public final class ChatRelay {
         }
     }
 
-    /** One datagram from a peer, on the relay thread. Never throws: bad input is dropped and counted. */
+    /**
+     * One datagram from a peer, on the relay thread, handled to the end: sessions given up meanwhile leave
+     * afterwards ({@link Departures}). Never throws: bad input is dropped and counted.
+     */
     public void onDatagram(PeerId from, byte[] datagram) {
         onDatagram(from, datagram, sessions.now());
     }
@@ -168,6 +197,16 @@ public final class ChatRelay {
         handle(from, datagram);
         if (room.linesRelayed() != relayedBefore) {
             counters.relayLatency(sessions.now() - receivedNanos);
+        }
+        endDepartures();
+    }
+
+    /** Ends the sessions given up during the work just done, each telling the room once. */
+    private void endDepartures() {
+        for (Session s : departures.take()) {
+            if (room.end(s)) {
+                counters.givenUp();
+            }
         }
     }
 
@@ -184,7 +223,7 @@ public final class ChatRelay {
             } else {
                 classic.onDatagram(from, datagram);
             }
-        } catch (FrameException e) {
+        } catch (Dropped e) {
             drops.drop(from, e.reason());
         } catch (RuntimeException e) {
             // A bug must cost one datagram, not the relay thread; the datagram's content is not logged.
@@ -222,7 +261,6 @@ public final class ChatRelay {
             relayThread.execute(() -> {
                 stopping = true;
                 room.shutdown(Notices.SHUTTING_DOWN);
-                transports.flush();
                 done.complete(null);
             });
         } catch (RejectedExecutionException e) {
@@ -238,8 +276,8 @@ public final class ChatRelay {
         expired.forEach(s -> transports.ended(s.peer()));
     }
 
-    /** The end of a relay turn: every egress hands its queued datagrams to its I/O thread. */
+    /** The end of a relay turn (a batch of tasks and timers): sessions given up by timers leave. */
     public void endOfTurn() {
-        transports.flush();
+        endDepartures();
     }
 }

@@ -1,16 +1,19 @@
 package io.ciphergram.relay;
 
+import java.nio.charset.CharacterCodingException;
 import java.security.SecureRandom;
-import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.ciphergram.crypto.ClassicKeyTransport;
 import io.ciphergram.crypto.ClassicMessageCipher;
 import io.ciphergram.crypto.CryptoFailure;
 import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.ClassicCodec;
+import io.ciphergram.protocol.ClassicCodec.ClientExpects;
 import io.ciphergram.protocol.ClassicFrame;
 import io.ciphergram.protocol.DropReason;
-import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.Dropped;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.Utf8;
 import io.ciphergram.session.ClassicHandshake;
@@ -22,8 +25,9 @@ import io.ciphergram.session.SessionRegistry;
 import io.ciphergram.session.V2Session;
 
 /**
- * Classic datagrams in (docs/PROTOCOL.md, "Sessions and state machine"): flood control before anything
- * else, the codec, the handshake or session of the sender, then texts to the {@link Room}.
+ * Classic datagrams in (docs/PROTOCOL.md, "Sessions and state machine"): the sender's state says what an
+ * opaque datagram is, the codec decodes it once into a {@link ClassicFrame}, and the frame advances the
+ * handshake or session; texts go to {@link Commands} and the {@link Rooms}.
  *
  * <p>Nothing in the classic format proves where a datagram came from, so the defences are the server's:
  * <ul>
@@ -32,14 +36,22 @@ import io.ciphergram.session.V2Session;
  *       address with no more bytes than it received from its source);</li>
  *   <li>a new handshake or key from the address of a proven session does not replace it until a message
  *       decrypts under the new key; a message under the old key keeps the old session;</li>
+ *   <li>flood control counts only messages that decrypt, and what does not decrypt is paid from a budget
+ *       of its own ({@link FloodGate}), so a forger at someone's address cannot spend her allowance;</li>
  *   <li>nothing classic reaches a v2 session's address, and the server's own ciphertext is never taken
  *       back as input ({@link ClassicOutbox}).</li>
  * </ul>
  */
 final class ClassicIngress {
 
+    /** A text that starts with its sender's own name, as the seed variants without a username send them. */
+    private static final Pattern SELF_NAMED = Pattern.compile("([A-Za-z0-9_.-]{1,32})(\\|\\||: )(.*)", Pattern.DOTALL);
+
     private final SessionRegistry sessions;
-    private final Room room;
+    private final Rooms room;
+    private final Names names;
+    private final Commands commands;
+    private final TextLines text;
     private final Transports transports;
     private final Drops drops;
     private final FloodControl floods;
@@ -47,12 +59,17 @@ final class ClassicIngress {
     private final Counters counters;
     private final SecureRandom random;
     private final ClassicMessageCipher cipher;
-    private final int reflectionWindow;
+    private final int reflectionLimit;
+    private final Departures departures;
 
-    ClassicIngress(SessionRegistry sessions, Room room, Transports transports, Drops drops, FloodControl floods,
-            Offload offload, Counters counters, SecureRandom random, int reflectionWindow) {
+    ClassicIngress(SessionRegistry sessions, Rooms room, Names names, Commands commands, Transports transports,
+            Drops drops, FloodControl floods, Offload offload, Counters counters, SecureRandom random,
+            int reflectionLimit, Departures departures, TextLines text) {
         this.sessions = sessions;
         this.room = room;
+        this.names = names;
+        this.commands = commands;
+        this.text = text;
         this.transports = transports;
         this.drops = drops;
         this.floods = floods;
@@ -60,76 +77,91 @@ final class ClassicIngress {
         this.counters = counters;
         this.random = random;
         this.cipher = new ClassicMessageCipher(random);
-        this.reflectionWindow = reflectionWindow;
+        this.reflectionLimit = reflectionLimit;
+        this.departures = departures;
     }
 
-    void onDatagram(PeerId from, byte[] datagram) throws FrameException {
-        long now = sessions.now();
+    void onDatagram(PeerId from, byte[] datagram) throws Dropped {
         Session session = sessions.session(from);
         if (session instanceof V2Session) {
             // A v2 client never speaks classic from its socket: this is forged. It may not touch the session,
             // nor spend its flood allowance.
-            throw new FrameException(DropReason.OUT_OF_STATE);
+            throw new Refused(DropReason.OUT_OF_STATE);
         }
         ClassicSession current = (ClassicSession) session;
         ClassicHandshake handshake = sessions.handshake(from);
-        FloodGate gate = current != null ? current.flood() : handshake != null ? handshake.flood() : null;
+        long now = sessions.now();
         if (current != null) {
             current.heard(now);
         }
         if (handshake != null) {
             handshake.heard(now);
         }
-        if (gate != null && !floods.admit(gate, from, current, now)) {
-            return;
-        }
-        if (current != null && handshake != null && handshake.state() == ClassicHandshake.State.AWAIT_NAME
-                && datagram.length <= ClassicCodec.MAX_DATAGRAM && !ClassicCodec.isHandshakeFrame(datagram)) {
-            // A handshake beside a proven session: an opaque datagram is either the old session's message or
-            // the new handshake's username, and only the old key can tell.
-            if (!openedBy(current, datagram)) {
-                onUsername(handshake, Utf8.decode(datagram, DropReason.BAD_USERNAME).strip(), current);
-            }
-            return;
-        }
+        handle(from, datagram, current, handshake);
+    }
+
+    /** One datagram for the address's session and handshake as they are now. */
+    private void handle(PeerId from, byte[] datagram, ClassicSession current, ClassicHandshake handshake)
+            throws Dropped {
         ClassicFrame frame;
         try {
-            frame = ClassicCodec.decodeFromClient(datagram, current != null ? ClassicCodec.ClientExpects.MESSAGE
-                    : handshake != null ? handshake.expects() : ClassicCodec.ClientExpects.KEY);
-        } catch (FrameException e) {
+            frame = ClassicCodec.decodeFromClient(datagram, expects(current, handshake));
+        } catch (Dropped e) {
             throw current == null && handshake == null && e.reason() == DropReason.OUT_OF_STATE
-                    ? new FrameException(DropReason.UNKNOWN_PEER) : e;
+                    ? new Refused(DropReason.UNKNOWN_PEER) : e;
         }
         if (frame instanceof ClassicFrame.Syn) {
-            onSyn(from, current, gate);
+            onSyn(from, current);
         } else if (frame instanceof ClassicFrame.PublicKeyOffer offer) {
             if (!sessions.allowHandshake(from)) {
-                throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+                throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
             }
             onPublicKey(from, handshake, offer);
         } else if (current == null && handshake == null) {
-            throw new FrameException(DropReason.UNKNOWN_PEER);
+            throw new Refused(DropReason.UNKNOWN_PEER);
         } else if (frame instanceof ClassicFrame.Ack) {
             if (handshake == null || !handshake.acknowledge()) {
-                throw new FrameException(DropReason.OUT_OF_STATE);
+                throw new Refused(DropReason.OUT_OF_STATE);
+            }
+        } else if (frame instanceof ClassicFrame.Opaque opaque) {
+            // The seed's client sends its username before it reads the key reply: kept for then, in order.
+            if (!handshake.hold(opaque.datagram())) {
+                throw new Refused(DropReason.OUT_OF_STATE);
             }
         } else if (frame instanceof ClassicFrame.Username username) {
             onUsername(handshake, username.name(), current);
+        } else if (frame instanceof ClassicFrame.SealedOrUsername either) {
+            // A handshake beside a proven session: the old session's message, or the new handshake's username.
+            if (either.ivAndCiphertext() == null || !onSealed(current, null, either.ivAndCiphertext(), either.username() == null)) {
+                onUsername(handshake, either.username(), current);
+            }
         } else if (frame instanceof ClassicFrame.Sealed sealed) {
-            onSealed(from, current, handshake, sealed.ivAndCiphertext(), datagram);
+            onSealed(current, handshake, sealed.ivAndCiphertext(), true);
         } else {
-            throw new FrameException(DropReason.OUT_OF_STATE);
+            throw new Refused(DropReason.OUT_OF_STATE);
         }
     }
 
-    private void onSyn(PeerId from, ClassicSession current, FloodGate gate) throws FrameException {
-        ClassicHandshake handshake = sessions.startHandshake(from, gate != null ? gate : sessions.classicGate(from));
+    /** What an opaque datagram from an address is, given what it has. */
+    private static ClientExpects expects(ClassicSession current, ClassicHandshake handshake) {
         if (handshake == null) {
-            throw new FrameException(DropReason.SERVER_FULL);
+            return current != null ? ClientExpects.MESSAGE : ClientExpects.KEY;
+        }
+        if (current == null || handshake.isWrapping()) {
+            return handshake.expects();
+        }
+        return handshake.state() == ClassicHandshake.State.AWAIT_NAME ? ClientExpects.MESSAGE_OR_USERNAME
+                : ClientExpects.MESSAGE;
+    }
+
+    private void onSyn(PeerId from, ClassicSession current) throws Dropped {
+        ClassicHandshake handshake = sessions.startHandshake(from, sessions.classicGate(from));
+        if (handshake == null) {
+            throw new Refused(DropReason.SERVER_FULL);
         }
         if (!reply(from, ClassicCodec.encode(new ClassicFrame.SynAck()), current)) {
             sessions.endHandshake(handshake);
-            throw new FrameException(DropReason.AMPLIFICATION);
+            throw new Refused(DropReason.AMPLIFICATION);
         }
     }
 
@@ -139,14 +171,33 @@ final class ClassicIngress {
      * the key is for is decided when the reply is ready.
      */
     private void onPublicKey(PeerId from, ClassicHandshake handshake, ClassicFrame.PublicKeyOffer offer)
-            throws FrameException {
+            throws Dropped {
         SessionKey key = SessionKey.random(random);
+        boolean ours = handshake != null && handshake.awaitsKey();
+        if (ours) {
+            handshake.wrapping();
+        }
         boolean taken = offload.submit(
                 () -> ClassicCodec.encode(new ClassicFrame.KeyReply(ClassicKeyTransport.wrap(offer.key(), key))),
-                keyReply -> keyReady(from, handshake, key, keyReply),
-                e -> drops.drop(from, DropReason.BAD_PUBLIC_KEY));
+                keyReply -> keyReady(from, ours ? handshake : null, key, keyReply),
+                e -> {
+                    if (ours) {
+                        unwrapped(from, handshake);
+                    }
+                    drops.drop(from, DropReason.BAD_PUBLIC_KEY);
+                });
         if (!taken) {
-            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+            if (ours) {
+                unwrapped(from, handshake);
+            }
+            throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
+    }
+
+    /** No key reply after all: the handshake awaits a key again, and what it held is dropped, counted. */
+    private void unwrapped(PeerId from, ClassicHandshake handshake) {
+        for (int i = handshake.unwrapped(); i > 0; i--) {
+            drops.drop(from, DropReason.OUT_OF_STATE);
         }
     }
 
@@ -157,10 +208,12 @@ final class ClassicIngress {
             return;
         }
         ClassicSession proven = current != null && current.proven() ? (ClassicSession) current : null;
-        if (handshake != null && sessions.handshake(from) == handshake && handshake.awaitsKey()) {
+        if (handshake != null && sessions.handshake(from) == handshake && handshake.isWrapping()) {
             // Seed clients read the first datagram after SYN-ACK as the key: nothing else may precede it.
             if (reply(from, keyReply, proven)) {
-                handshake.keyed(key);
+                for (byte[] held : handshake.keyed(key)) {
+                    handleHeld(from, held);
+                }
             } else {
                 sessions.endHandshake(handshake);
                 drops.drop(from, DropReason.AMPLIFICATION);
@@ -178,9 +231,23 @@ final class ClassicIngress {
         }
     }
 
+    /** A datagram held while the key reply was made, handled now as if it had just arrived (in order). */
+    private void handleHeld(PeerId from, byte[] datagram) {
+        Session session = sessions.session(from);
+        try {
+            if (session instanceof V2Session) {
+                throw new Refused(DropReason.OUT_OF_STATE);
+            }
+            handle(from, datagram, (ClassicSession) session, sessions.handshake(from));
+        } catch (Dropped e) {
+            drops.drop(from, e.reason());
+        }
+    }
+
     private void guestArrives(PeerId from, SessionKey key, byte[] keyReply) {
         FloodGate gate = sessions.classicGate(from);
-        if (!sessions.makeRoomFor(from, true)) {
+        SessionRegistry.Place place = sessions.admit(from, true);
+        if (place == null) {
             drops.drop(from, DropReason.SERVER_FULL);
             return;
         }
@@ -189,86 +256,128 @@ final class ClassicIngress {
             return;
         }
         ClassicSession guest = newSession(from, key, gate, true);
-        sessions.registerGuest(guest);
+        sessions.registerGuest(place, guest);
         counters.handshakeCompleted(guest.profile());
-        room.arrived(guest, null, null, true);
+        room.arrived(guest, null, null);
     }
 
     /** The username ends the handshake: a new (unproven) session, or beside a proven one a candidate. */
-    private void onUsername(ClassicHandshake handshake, String requested, ClassicSession current) throws FrameException {
+    private void onUsername(ClassicHandshake handshake, String requested, ClassicSession current) throws Dropped {
         if (current != null && current.proven()) {
             handshake.awaitProof(handshake.key(), requested);
             return;
         }
         handshake.complete();
         sessions.endHandshake(handshake);
-        if (!sessions.makeRoomFor(handshake.peer(), true)) {
-            throw new FrameException(DropReason.SERVER_FULL);
+        SessionRegistry.Place place = sessions.admit(handshake.peer(), true);
+        if (place == null) {
+            throw new Refused(DropReason.SERVER_FULL);
         }
         ClassicSession session = newSession(handshake.peer(), handshake.key(), handshake.flood(), false);
-        sessions.register(session, requested);
+        sessions.register(place, session, requested);
         counters.handshakeCompleted(session.profile());
-        room.arrived(session, requested, null, true);
+        room.arrived(session, requested, null);
+        names.check(session, (s, old) -> room.renamed(s, old, true));
     }
 
     private ClassicSession newSession(PeerId peer, SessionKey key, FloodGate gate, boolean guest) {
-        ClassicSession session = new ClassicSession(peer, key, guest, gate, new SentBlocks(reflectionWindow),
-                sessions.now());
-        session.reachThrough(new ClassicOutbox(session, cipher, transports, sessions, counters));
-        return session;
+        return new ClassicSession(peer, key, guest, gate, new SentBlocks(reflectionLimit), sessions.now(),
+                s -> new ClassicOutbox(s, cipher, transports, sessions, counters, departures, text));
     }
 
     /**
-     * A message: under the session's key it is that session's (and proves its address); otherwise, under a
-     * waiting candidate's key, the candidate has proven itself and replaces the session.
+     * A sealed message. Under the session's key it is that session's (and proves its address); otherwise,
+     * under a waiting candidate's key, the candidate has proven itself and replaces the session. What opens
+     * under neither is paid from the address's failure budget; while that is spent, nothing is tried.
+     *
+     * @param onlyMeaning whether this is all the datagram can be: if not (it may be a username) and no key
+     *        opens it, nothing is dropped or paid here and false is returned
+     * @return whether a key opened it (the text is then handled)
      */
-    private void onSealed(PeerId from, ClassicSession current, ClassicHandshake candidate, byte[] sealed, byte[] datagram)
-            throws FrameException {
-        if (current != null && openedBy(current, datagram)) {
-            return;
+    private boolean onSealed(ClassicSession current, ClassicHandshake candidate, byte[] sealed, boolean onlyMeaning)
+            throws Dropped {
+        long now = sessions.now();
+        FloodGate gate = current != null ? current.flood() : candidate.flood();
+        if (!gate.mayTry(now)) {
+            throw new Refused(DropReason.FORGED_FLOOD);
+        }
+        if (current != null && current.sentBlocks().containsAnyOf(sealed)) {
+            gate.failed(now);
+            throw new Refused(DropReason.REFLECTED);
+        }
+        String text = current != null ? open(current.key(), sealed) : null;
+        if (text != null) {
+            fromSession(current, text, now);
+            return true;
         }
         if (candidate != null && candidate.state() == ClassicHandshake.State.AWAIT_PROOF) {
-            byte[] plaintext = open(candidate.key(), sealed);
-            if (plaintext != null) {
-                String text = Utf8.decode(plaintext, DropReason.UNDECRYPTABLE);
-                ClassicSession successor = promote(candidate, current);
-                if (successor != null) {
-                    room.onText(successor, text);
-                }
-                return;
+            text = open(candidate.key(), sealed);
+            if (text != null) {
+                fromCandidate(candidate, current, text, now);
+                return true;
             }
         }
-        throw new FrameException(DropReason.UNDECRYPTABLE);
+        if (!onlyMeaning) {
+            return false;
+        }
+        gate.failed(now);
+        // Bad padding, a wrong key and bad UTF-8 are one reason and one silence: no padding oracle.
+        throw new Refused(DropReason.UNDECRYPTABLE);
     }
 
-    /** Whether {@code datagram} is a message of {@code session}; if so it has been handled. */
-    private boolean openedBy(ClassicSession session, byte[] datagram) throws FrameException {
-        byte[] sealed;
-        try {
-            ClassicFrame frame = ClassicCodec.decodeFromClient(datagram, ClassicCodec.ClientExpects.MESSAGE);
-            if (!(frame instanceof ClassicFrame.Sealed s)) {
-                return false;
-            }
-            sealed = s.ivAndCiphertext();
-        } catch (FrameException e) {
-            return false;
+    /** A message that decrypted under {@code session}'s key: its address is proven, and its text goes to the room. */
+    private void fromSession(ClassicSession session, String text, long now) {
+        if (!floods.admit(session.flood(), session.peer(), session, now)) {
+            return;
         }
-        if (session.sentBlocks().containsAnyOf(sealed)) {
-            throw new FrameException(DropReason.REFLECTED);
-        }
-        byte[] plaintext = open(session.key(), sealed);
-        if (plaintext == null) {
-            return false;
-        }
-        // Bad padding and bad UTF-8 are one reason and one silence: no padding oracle.
-        String text = Utf8.decode(plaintext, DropReason.UNDECRYPTABLE);
         ClassicHandshake candidate = sessions.handshake(session.peer());
         if (candidate != null) {
             sessions.endHandshake(candidate); // the old key still works: whoever started a new handshake was not its owner
         }
+        if (session.guest() && session.selfNamePrefix() == null && !session.proven()) {
+            Matcher named = SELF_NAMED.matcher(text);
+            if (named.matches()) {
+                String said = namesItself(session, named);
+                room.notice(session, Notices.welcome(named.group(1), named.group(1), session.name(), true,
+                        sessions.boundToAnother(named.group(1), session)));
+                room.proven(session);
+                commands.text(session, said);
+                return;
+            }
+        }
         room.proven(session);
-        room.onText(session, text);
-        return true;
+        commands.text(session, withoutOwnName(session, text));
+    }
+
+    /** A message under a waiting candidate's key: it proved itself and replaces the address's session. */
+    private void fromCandidate(ClassicHandshake candidate, ClassicSession predecessor, String text, long now) {
+        if (!floods.admit(candidate.flood(), candidate.peer(), predecessor, now)) {
+            return;
+        }
+        ClassicSession successor = promote(candidate, predecessor);
+        if (successor != null) {
+            commands.text(successor, text);
+        }
+    }
+
+    /**
+     * The seed variants without a username put their own name in every text ({@code NAME||text},
+     * {@code NAME: text}; ../shared/reference/original-clients.md). The first message that proves a guest's
+     * address and carries such a name gives the guest that name, by the usual rules (a taken one gets a
+     * number), so that it is announced and listed as its user chose; from then on that exact prefix is
+     * taken off its texts.
+     *
+     * @return what the guest said in this message
+     */
+    private String namesItself(ClassicSession guest, Matcher named) {
+        sessions.rename(guest, named.group(1));
+        guest.selfNamePrefix(named.group(1) + named.group(2));
+        return named.group(3);
+    }
+
+    private static String withoutOwnName(ClassicSession session, String text) {
+        String prefix = session.selfNamePrefix();
+        return prefix != null && text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     }
 
     /** The candidate proved its key: it replaces the address's session, under its own name or a guest's. */
@@ -278,30 +387,35 @@ final class ClassicIngress {
         if (predecessor != null) {
             sessions.remove(predecessor);
         }
-        if (!sessions.makeRoomFor(candidate.peer(), false)) {
+        SessionRegistry.Place place = sessions.admit(candidate.peer(), false);
+        if (place == null) {
             drops.drop(candidate.peer(), DropReason.SERVER_FULL);
             if (predecessor != null) {
-                room.left(List.of(predecessor));
+                room.departed(predecessor);
             }
             return null;
         }
         String requested = candidate.requestedName();
         ClassicSession successor = newSession(candidate.peer(), candidate.key(), candidate.flood(), requested == null);
         if (requested == null) {
-            sessions.registerGuest(successor);
+            sessions.registerGuest(place, successor);
         } else {
-            sessions.register(successor, requested);
+            sessions.register(place, successor, requested);
         }
         sessions.prove(successor);
         counters.handshakeCompleted(successor.profile());
-        room.arrived(successor, requested, predecessor, true);
+        room.arrived(successor, requested, predecessor);
+        if (requested != null) {
+            names.check(successor, (s, old) -> room.renamed(s, old, true));
+        }
         return successor;
     }
 
-    private byte[] open(SessionKey key, byte[] sealed) {
+    /** The text of a message under {@code key}, or null if it does not open to UTF-8 text under it. */
+    private String open(SessionKey key, byte[] sealed) {
         try {
-            return cipher.open(key, sealed);
-        } catch (CryptoFailure e) {
+            return Utf8.decodeStrict(cipher.open(key, sealed));
+        } catch (CryptoFailure | CharacterCodingException e) {
             return null;
         }
     }

@@ -18,44 +18,46 @@ import io.ciphergram.session.SessionRegistry;
 final class ClusterBridge implements ClusterListener, NameClaims {
 
     private final SessionRegistry sessions;
-    private final Room room;
+    private final Rooms room;
+    private final Privately privately;
     private final Cluster cluster;
 
-    ClusterBridge(SessionRegistry sessions, Room room, Cluster cluster) {
+    ClusterBridge(SessionRegistry sessions, Rooms room, Privately privately, Cluster cluster) {
         this.sessions = sessions;
         this.room = room;
+        this.privately = privately;
         this.cluster = cluster;
     }
 
     // ---- ClusterListener ----------------------------------------------------------------------------
 
     @Override
-    public void joined(String name) {
-        if (!memberHere(name)) {
-            room.tellEveryone(Notices.joined(name));
+    public void joined(String name, String roomName) {
+        if (!memberHere(name, roomName)) {
+            room.tellRoom(roomName, Notices.joined(name), null);
         }
     }
 
     @Override
-    public void left(String name) {
-        if (!memberHere(name)) {
-            room.tellEveryone(Notices.left(name));
+    public void left(String name, String roomName) {
+        if (!memberHere(name, roomName)) {
+            room.tellRoom(roomName, Notices.left(name), null);
         }
     }
 
     @Override
-    public void line(String from, String text) {
-        room.fromElsewhere(from, text);
+    public void line(String roomName, long timeMillis, String from, String text) {
+        room.lineFromElsewhere(roomName, timeMillis, from, text);
     }
 
     @Override
     public boolean direct(String from, String to, String text) {
-        Session target = sessions.byName(to);
-        if (target == null || !target.proven()) {
-            return false;
-        }
-        room.privatelyFromElsewhere(from, target, text);
-        return true;
+        return privately.textFromElsewhere(from, to, text, room.now());
+    }
+
+    @Override
+    public boolean sealed(String from, String to, byte[] envelope, long timeMillis) {
+        return privately.sealedFromElsewhere(from, to, envelope, timeMillis);
     }
 
     @Override
@@ -66,7 +68,7 @@ final class ClusterBridge implements ClusterListener, NameClaims {
         }
         String old = session.name();
         if (sessions.rename(session) != null) {
-            room.renamed(session, old);
+            room.renamed(session, old, false);
         }
     }
 
@@ -92,8 +94,8 @@ final class ClusterBridge implements ClusterListener, NameClaims {
         cluster.released(name);
     }
 
-    private boolean memberHere(String name) {
+    private boolean memberHere(String name, String roomName) {
         Session session = sessions.byName(name);
-        return session != null && session.proven();
+        return session != null && session.proven() && roomName.equals(session.room());
     }
 }

@@ -1,79 +1,73 @@
 package io.ciphergram.relay;
 
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.session.Session;
-import io.ciphergram.session.SessionRegistry;
 
 /**
- * The commands every client has (docs/PROTOCOL.md, "Texts the relay sends"): {@code /who}, {@code /msg},
- * {@code /quit}, {@code /help}; anything else starting with '/' gets a one-line error. {@code /who} and
- * {@code /msg} reach the members of every instance of a cluster.
+ * The commands every client has (docs/PROTOCOL.md, "Texts the relay sends" and "Rooms and history"):
+ * {@code /who}, {@code /join}, {@code /rooms}, {@code /msg}, {@code /quit}, {@code /help}; anything else
+ * starting with '/' gets a one-line error. {@code /who}, {@code /rooms} and {@code /msg} reach every
+ * instance of a cluster.
  */
 final class Commands {
 
-    private final Room room;
-    private final SessionRegistry sessions;
-    private final Counters counters;
+    private final Rooms rooms;
+    private final Privately privately;
 
-    Commands(Room room, SessionRegistry sessions, Counters counters) {
-        this.room = room;
-        this.sessions = sessions;
-        this.counters = counters;
+    Commands(Rooms rooms, Privately privately) {
+        this.rooms = rooms;
+        this.privately = privately;
     }
 
-    void run(Session from, String text) {
+    /** A text from a member: a command, or a line for its room. */
+    void text(Session from, String text) {
+        from.countIn();
+        if (!text.startsWith("/")) {
+            rooms.say(from, text);
+            return;
+        }
         String[] parts = text.strip().split("\\s+", 3);
         switch (parts[0].toLowerCase(Locale.ROOT)) {
             case "/who" -> who(from);
+            case "/join" -> join(from, parts);
+            case "/rooms" -> rooms.notice(from, Notices.rooms(rooms.counts()));
             case "/msg" -> msg(from, parts);
             case "/quit" -> quit(from);
-            case "/help" -> room.notice(from, Notices.HELP);
-            default -> room.notice(from, Notices.unknownCommand(parts[0]));
+            case "/help" -> rooms.notice(from, Notices.HELP);
+            default -> rooms.notice(from, Notices.unknownCommand(parts[0]));
         }
     }
 
     /**
-     * Everyone in the room, on every instance (a name two instances list while a conflict is resolved,
-     * once). Split so that each notice fits a classic datagram, the smallest any participant has.
+     * Everyone in the sender's room, on every instance (a name two instances list while a conflict is
+     * resolved, once). Split so that each notice fits a classic datagram, the smallest any participant has.
      */
     private void who(Session from) {
-        Map<String, String> everyone = new HashMap<>();
-        for (Session member : sessions.members()) {
-            everyone.put(member.name().toLowerCase(Locale.ROOT), member.name());
+        Notices.online(rooms.membersOf(from.room()), ClassicCodec.MAX_TEXT_BYTES).forEach(line -> rooms.notice(from, line));
+    }
+
+    private void join(Session from, String[] parts) {
+        if (parts.length < 2) {
+            rooms.notice(from, Notices.usage("/join #room"));
+            return;
         }
-        for (String name : room.cluster().members()) {
-            everyone.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
-        }
-        List<String> names = everyone.values().stream()
-                .sorted(Comparator.comparing((String n) -> n.toLowerCase(Locale.ROOT)))
-                .toList();
-        Notices.online(names, ClassicCodec.MAX_TEXT_BYTES).forEach(line -> room.notice(from, line));
+        rooms.join(from, parts[1]);
     }
 
     private void msg(Session from, String[] parts) {
         if (parts.length < 3) {
-            room.notice(from, Notices.usage("/msg <name> <text>"));
+            rooms.notice(from, Notices.usage("/msg <name> <text>"));
             return;
         }
-        Session target = sessions.byName(parts[1]);
-        if (target != null && target.proven()) {
-            room.privately(from, target, Notices.privateMessage(from.name(), parts[2]));
-        } else if (!room.privatelyElsewhere(from, parts[1], parts[2])) {
-            counters.refused();
-            room.notice(from, Notices.noSuchUser(parts[1]));
-        }
+        privately.text(from, parts[1], parts[2]);
     }
 
-    /** "* bye", then the profile's own goodbye (v2: an Ack of everything, then Close), then the others are told. */
+    /** "* bye", then the profile's own goodbye (v2: an Ack of everything, then Close), then its room is told. */
     private void quit(Session from) {
-        room.notice(from, Notices.BYE);
+        rooms.notice(from, Notices.BYE);
         from.outbox().close();
-        room.end(from);
+        rooms.end(from);
     }
 }

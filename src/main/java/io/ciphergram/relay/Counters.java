@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.v2.ReliableEvents;
 
 /**
  * What happened to every datagram, for the metrics endpoint: nothing a client sent is lost without being
@@ -19,6 +20,9 @@ public final class Counters {
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder queueRefusals = new LongAdder();
+    private final LongAdder givenUp = new LongAdder();
+    private final Map<ReliableEvents.Event, LongAdder> reliable = new EnumMap<>(ReliableEvents.Event.class);
     private final LongAdder withheld = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -29,6 +33,9 @@ public final class Counters {
     public Counters() {
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, new LongAdder());
+        }
+        for (ReliableEvents.Event event : ReliableEvents.Event.values()) {
+            reliable.put(event, new LongAdder());
         }
     }
 
@@ -53,6 +60,33 @@ public final class Counters {
     /** A datagram the transport could not send. */
     public void sendFailed() {
         sendFailures.increment();
+    }
+
+    /** A line a v2 recipient's queue (or the v2 memory budget) could not take. */
+    public void queueRefused() {
+        queueRefusals.increment();
+    }
+
+    /** A session given up: its peer stopped acknowledging, or its queue stayed full. */
+    public void givenUp() {
+        givenUp.increment();
+    }
+
+    /** Something the v2 reliable layer saw (a retransmission, a duplicate...). */
+    public void reliable(ReliableEvents.Event event) {
+        reliable.get(event).increment();
+    }
+
+    public long reliableCount(ReliableEvents.Event event) {
+        return reliable.get(event).sum();
+    }
+
+    public long queueRefusedCount() {
+        return queueRefusals.sum();
+    }
+
+    public long givenUpCount() {
+        return givenUp.sum();
     }
 
     /**

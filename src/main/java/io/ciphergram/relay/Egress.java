@@ -5,11 +5,15 @@ import io.ciphergram.protocol.PeerId;
 /** A transport's sending side: the relay hands it whole datagrams for its peers, on the relay thread. */
 public interface Egress {
 
-    /** Sends, or queues for the next {@link #flush}, without blocking; failures are the transport's to count. */
+    /** Sends without blocking (or hands it to the I/O thread that will); failures are the transport's to count. */
     void send(PeerId to, byte[] datagram);
 
-    /** The relay thread finished a turn: hand whatever was queued to the I/O thread in one batch. */
-    default void flush() {
+    /**
+     * Bytes the transport holds for its peers and has not yet written (a connection's write queue), counted
+     * in the v2 memory budget. Any thread.
+     */
+    default long heldBytes() {
+        return 0;
     }
 
     /**

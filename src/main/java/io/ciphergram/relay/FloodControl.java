@@ -9,9 +9,9 @@ import io.ciphergram.session.Session;
 final class FloodControl {
 
     private final Drops drops;
-    private final Room room;
+    private final Rooms room;
 
-    FloodControl(Drops drops, Room room) {
+    FloodControl(Drops drops, Rooms room) {
         this.drops = drops;
         this.room = room;
     }

@@ -11,8 +11,8 @@ import io.ciphergram.protocol.ChatText;
  */
 final class Notices {
 
-    static final String HELP = "* commands: /who lists who is online; /msg <name> <text> sends a private"
-            + " message; /quit leaves; /help shows this";
+    static final String HELP = "* commands: /who lists who is in this room; /join #room moves you to a room;"
+            + " /rooms lists the rooms; /msg <name> <text> sends a private message; /quit leaves; /help shows this";
 
     private Notices() {
     }
@@ -30,13 +30,79 @@ final class Notices {
      *        which proves it receives at its address
      */
     static String welcome(String requested, String valid, String effective, boolean member) {
+        return welcome(requested, valid, effective, member, false);
+    }
+
+    /** @param bound whether {@code valid} was refused because it belongs to another identity */
+    static String welcome(String requested, String valid, String effective, boolean member, boolean bound) {
         String why = "";
         if (!valid.equals(requested)) {
             why = " (names are 1-32 letters, digits, _ - .)";
         } else if (!effective.equals(valid)) {
-            why = " (" + valid + " is taken)";
+            why = bound ? " (" + valid + " belongs to another identity)" : " (" + valid + " is taken)";
         }
         return "* you are " + effective + why + "; " + next(member);
+    }
+
+    static String inRoom(String room) {
+        return "* you are in " + room;
+    }
+
+    static String earlierIn(String room) {
+        return "* earlier in " + room + ":";
+    }
+
+    static final String END_OF_EARLIER = "* end of earlier lines";
+
+    static String tooManyRooms() {
+        return "* too many rooms: join one that exists (/rooms lists them)";
+    }
+
+    static String roomFull(String room) {
+        return "* " + room + " is full";
+    }
+
+    static String noSuchRoomName(String text) {
+        return "* a room is # and 1-32 letters, digits, _ - . (not " + ChatText.excerpt(text, ECHO_CHARS) + ")";
+    }
+
+    /** "* rooms: #dev (2), #lobby (5)". */
+    static String rooms(java.util.Map<String, Integer> counts) {
+        StringBuilder b = new StringBuilder("* rooms:");
+        String sep = " ";
+        for (java.util.Map.Entry<String, Integer> e : new java.util.TreeMap<>(counts).entrySet()) {
+            b.append(sep).append(e.getKey()).append(" (").append(e.getValue()).append(')');
+            sep = ", ";
+        }
+        return counts.isEmpty() ? "* rooms: none" : b.toString();
+    }
+
+    static String storedForLater(String name) {
+        return "* " + name + " is offline: stored end to end, delivered when " + name + " returns";
+    }
+
+    static String mailboxFull(String name) {
+        return "* " + name + "'s mailbox is full: not stored";
+    }
+
+    static String notEndToEnd(String name) {
+        return "* private messages to " + name + " are not end to end: the server can read them";
+    }
+
+    static final String MALFORMED_ENVELOPE = "* that end-to-end message was malformed and was not sent";
+
+    static final String BAD_PREKEY = "* that prekey is not signed by your identity: not published";
+
+    static final String CANNOT_SEAL = "* end-to-end messages need an identity; this one was not sent";
+
+    /** A line: its sender's server-given name and its (already cleaned) text. */
+    static String line(String from, String cleanText) {
+        return from + ": " + cleanText;
+    }
+
+    /** A private line the relay could read. */
+    static String privateLine(String from, String cleanText) {
+        return from + " (private): " + cleanText;
     }
 
     static String welcomeGuest(String name, boolean member) {

@@ -14,8 +14,8 @@ import io.ciphergram.session.Confinement;
 /**
  * The relay thread ({@code ciphergram-relay}): the one thread that owns engine state (see the package
  * documentation). It runs tasks posted from any thread, in order, and timers at their deadlines; after
- * each turn (a batch of tasks and due timers) it runs the end-of-turn hook, with which egresses hand
- * their queued datagrams to the I/O threads in one batch. It sleeps when there is nothing to do.
+ * each turn (a batch of tasks and due timers) it runs the end-of-turn hook (sessions given up during the
+ * turn leave; a cluster's link is handed what to send). It sleeps when there is nothing to do.
  */
 public final class RelayLoop implements Executor, Scheduler, AutoCloseable {
 

@@ -35,6 +35,15 @@ final class Transports {
         return true;
     }
 
+    /** Bytes every transport holds for its peers, not yet written. Any thread. */
+    long heldBytes() {
+        long held = 0;
+        for (Egress out : egress.values()) {
+            held += out.heldBytes();
+        }
+        return held;
+    }
+
     void ended(PeerId peer) {
         Egress out = egress.get(peer.transport());
         if (out != null) {
@@ -42,9 +51,4 @@ final class Transports {
         }
     }
 
-    void flush() {
-        for (Egress out : egress.values()) {
-            out.flush();
-        }
-    }
 }

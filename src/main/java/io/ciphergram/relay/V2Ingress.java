@@ -1,122 +1,143 @@
 package io.ciphergram.relay;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
-import io.ciphergram.protocol.FrameException;
+import io.ciphergram.protocol.Dropped;
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.Utf8;
-import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.AppCodec;
+import io.ciphergram.protocol.v2.AppFrame;
+import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.session.FloodGate;
+import io.ciphergram.session.MemoryBudget;
 import io.ciphergram.session.Session;
 import io.ciphergram.session.SessionRegistry;
+import io.ciphergram.protocol.UserName;
 import io.ciphergram.session.V2Session;
 
 /**
  * v2 datagrams in: the cookie handshake (no state and no RSA before a valid cookie; the RSA and signing
  * work then runs off the relay thread), then records through each session's {@link SecureChannel}, and
- * reassembled messages to the {@link Room}. It also drives every channel's timers: after any change to a
- * channel, a timer is armed for the channel's next deadline (retransmission, delayed ack, pacing), so
- * nothing scans the sessions.
+ * reassembled messages to {@link Commands} (texts) and {@link Privately} (app frames). What a record makes due (an Ack, a Ping answer) leaves through
+ * the send side, {@link V2Sender}.
+ *
+ * <p>A new session is unproven until its client's first authenticated record: until then it is sent
+ * nothing but its KeyReply (again, if the KeyOffer is repeated) and Ping answers, holds no name, may be
+ * evicted, and ends after {@code ciphergram.v2.unproven-timeout}. That record shows its client holds the
+ * keys and accepted the server's identity: its name is then looked up ({@link Names}), and it is named,
+ * welcomed and enters its room; what it sends meanwhile waits.
+ *
+ * <p>A client that asked for frames ({@code framed}) may send app frames (first byte below 0x20, which no
+ * text line has): Seal, GetBundle and PublishPrekey; anything else, or one that does not decode, is dropped
+ * ({@code malformed_app_frame}). Its texts stay plain UTF-8.
  */
 final class V2Ingress {
 
     private final SessionRegistry sessions;
-    private final Room room;
+    private final Rooms room;
+    private final Names names;
+    private final Commands commands;
+    private final Privately privately;
+    private final TextLines text;
     private final Transports transports;
     private final Drops drops;
     private final FloodControl floods;
     private final Counters counters;
     private final Offload offload;
-    private final Scheduler scheduler;
     private final ServerHandshake handshake;
-    private final long queueFullTimeoutNanos;
+    private final V2Sender sender;
 
     /** @param handshake null to refuse v2 (every v2 datagram is then dropped as malformed) */
-    V2Ingress(SessionRegistry sessions, Room room, Transports transports, Drops drops, FloodControl floods,
-            Counters counters, Offload offload, Scheduler scheduler, ServerHandshake handshake,
-            long queueFullTimeoutNanos) {
-        this.queueFullTimeoutNanos = queueFullTimeoutNanos;
+    V2Ingress(SessionRegistry sessions, Rooms room, Names names, Commands commands, Privately privately,
+            Transports transports, Drops drops, FloodControl floods, Counters counters, Offload offload,
+            ServerHandshake handshake, V2Sender sender, TextLines text) {
         this.sessions = sessions;
         this.room = room;
+        this.names = names;
+        this.commands = commands;
+        this.privately = privately;
+        this.text = text;
         this.transports = transports;
         this.drops = drops;
         this.floods = floods;
         this.counters = counters;
         this.offload = offload;
-        this.scheduler = scheduler;
         this.handshake = handshake;
+        this.sender = sender;
     }
 
-    long now() {
-        return sessions.now();
-    }
-
-    void onDatagram(PeerId from, byte[] datagram) throws FrameException {
+    void onDatagram(PeerId from, byte[] datagram) throws Dropped {
         if (handshake == null) {
-            throw new FrameException(DropReason.MALFORMED_FRAME);
+            throw new Refused(DropReason.MALFORMED_FRAME);
         }
         long now = sessions.now();
         V2Frame frame = V2Codec.decode(datagram);
         if (frame instanceof V2Frame.Hello hello) {
-            rateLimit(from, now);
+            // One HMAC and a reply smaller than the Hello: answered from a budget of its own, so that forged
+            // Hellos cannot spend the tokens a KeyOffer needs.
+            if (!sessions.allowHello(from)) {
+                throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
+            }
             transports.send(from, handshake.onHello(from, hello, now));
         } else if (frame instanceof V2Frame.KeyOffer offer) {
             onKeyOffer(from, datagram, offer, now);
         } else if (frame instanceof V2Frame.Data data) {
             onData(from, data, now);
         } else {
-            throw new FrameException(DropReason.OUT_OF_STATE); // Retry and KeyReply only travel to clients
+            throw new Refused(DropReason.OUT_OF_STATE); // Retry and KeyReply only travel to clients
         }
     }
 
-    private void rateLimit(PeerId from, long now) throws FrameException {
-        if (!sessions.allowHandshake(from)) {
-            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
-        }
-    }
-
-    /** Every KeyOffer, a repeated one included, takes a rate-limit token and shows a valid cookie first. */
-    private void onKeyOffer(PeerId from, byte[] datagram, V2Frame.KeyOffer offer, long now) throws FrameException {
-        rateLimit(from, now);
+    /**
+     * Every KeyOffer, a repeated one included, shows a valid cookie first (proof that its sender receives at
+     * its address, so a forger cannot spend its victim's handshake tokens), then takes a handshake token.
+     */
+    private void onKeyOffer(PeerId from, byte[] datagram, V2Frame.KeyOffer offer, long now) throws Dropped {
         handshake.admit(from, offer, now);
+        if (!sessions.allowHandshake(from)) {
+            throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
+        }
         if (sessions.session(from) instanceof V2Session existing && existing.madeBy(offer.clientNonce())) {
             // Our KeyReply was lost and the client repeats its offer: the same reply, the same session.
             transports.send(from, existing.keyReply());
             return;
         }
         if (!sessions.couldAdmit(from)) {
-            throw new FrameException(DropReason.SERVER_FULL); // before the RSA work, not after
+            throw new Refused(DropReason.SERVER_FULL); // before the RSA work, not after
         }
         boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> established(from, accepted),
                 e -> {
                     counters.handshakeFailed("v2");
-                    drops.drop(from, e instanceof FrameException f ? f.reason() : DropReason.BAD_PUBLIC_KEY);
+                    drops.drop(from, e instanceof Dropped f ? f.reason() : DropReason.BAD_PUBLIC_KEY);
                 });
         if (!taken) {
-            throw new FrameException(DropReason.HANDSHAKE_RATE_LIMITED);
+            throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
         }
     }
 
     /**
      * Back on the relay thread with the signed reply: the session starts. It replaces whatever the address
-     * had (the cookie proved this client owns it); a v2 session it replaces hands on its flood gates, and if
-     * the name stays the same the room is not told of a leave and a join.
+     * had (the cookie proved the client owns it). Replacing a v2 member that had the name it asks for, it is
+     * that participant continuing (a client that lost its session): it keeps the name (alice2 stays alice2), the flood gates and
+     * its place in the room, and nobody is told anything. Otherwise it starts unproven and unnamed.
      */
     private void established(PeerId from, ServerHandshake.Accepted accepted) {
         long now = sessions.now();
         V2Frame.Limits limits = handshake.limits();
         Session predecessor = sessions.vacate(from);
-        if (!sessions.makeRoomFor(from, false)) {
+        boolean continuing = predecessor instanceof V2Session && predecessor.name() != null
+                && UserName.givenFor(predecessor.name(), accepted.requestedName());
+        SessionRegistry.Place place = sessions.admit(from, !continuing);
+        if (place == null) {
             counters.handshakeFailed("v2");
             drops.drop(from, DropReason.SERVER_FULL);
-            room.left(predecessor == null ? List.of() : List.of(predecessor));
+            room.departed(predecessor);
             return;
         }
         FloodGate datagrams;
@@ -129,34 +150,73 @@ final class V2Ingress {
             // messages: the stated limit plus a send window of slack, because after a loss the reliable layer
             // releases the messages queued behind it together (docs/PROTOCOL.md, "Limits and pacing").
             double perSecond = limits.messagesPerSecond();
-            double perMessage = ReliableConstants.MAX_FRAGMENTS * 2.0;
+            double perMessage = V2Constants.MAX_FRAGMENTS * 2.0;
             datagrams = new FloodGate(new TokenBucket(perSecond * perMessage, Math.max(1, limits.burst()) * perMessage, now));
-            messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + ReliableConstants.SEND_WINDOW, now));
+            messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + V2Constants.SEND_WINDOW, now));
         }
-        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, sessions.v2Memory(), now),
-                accepted.clientNonce(), accepted.keyReply(), datagrams, messages,
-                TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now);
-        session.reachThrough(new V2Outbox(session, this, sessions.v2Memory(), queueFullTimeoutNanos));
-        sessions.register(session, accepted.requestedName());
+        MemoryBudget.Holder memory = sessions.v2Memory().holder(from.source());
+        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, memory, counters::reliable, now), memory,
+                accepted.clientNonce(), accepted.keyReply(), accepted.requestedName(), accepted.identity(),
+                accepted.extensions(), datagrams, messages, TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now,
+                s -> new V2Outbox(s, sender, text));
         counters.handshakeCompleted("v2");
-        transports.send(from, accepted.keyReply());
-        room.arrived(session, accepted.requestedName(), predecessor, false);
+        if (continuing && sameIdentity(predecessor, session)) {
+            String requested = accepted.requestedName();
+            String name = sessions.register(place, session, predecessor.name());
+            transports.send(from, accepted.keyReply());
+            room.continues(session, predecessor,
+                    Notices.welcome(requested, UserName.sanitize(requested), name, true, false));
+        } else {
+            sessions.registerUnnamed(place, session);
+            transports.send(from, accepted.keyReply());
+            room.departed(predecessor);
+        }
     }
 
-    private void onData(PeerId from, V2Frame.Data data, long now) throws FrameException {
-        if (!(sessions.session(from) instanceof V2Session session)) {
-            throw new FrameException(DropReason.UNKNOWN_SESSION);
+    /** A continuing session is the same participant only if it proves the same identity (or neither has one). */
+    private static boolean sameIdentity(Session predecessor, V2Session successor) {
+        var before = predecessor.identity();
+        var now = successor.identity();
+        return before == null ? now == null : now != null && java.util.Arrays.equals(before.bytes(), now.bytes());
+    }
+
+    /**
+     * A record: the session id is compared first (free, and an off-path forger does not know it), then the
+     * record must authenticate before it counts for anything. Flood control counts only records that
+     * opened; one that does not is paid from the address's failure budget, and while that is spent nothing
+     * more is tried ({@link FloodGate}).
+     */
+    private void onData(PeerId from, V2Frame.Data data, long now) throws Dropped {
+        if (!(sessions.session(from) instanceof V2Session session) || data.sessionId() != session.channel().sessionId()) {
+            throw new Refused(DropReason.UNKNOWN_SESSION);
         }
-        if (!floods.admit(session.datagrams(), from, session, now)) {
+        FloodGate gate = session.datagrams();
+        if (!gate.mayTry(now)) {
+            throw new Refused(DropReason.FORGED_FLOOD);
+        }
+        if (!gate.hasRoom(now)) {
+            // Only records that opened spend it, so this is the sender's own flood: dropped before it is
+            // opened (and so before it is acknowledged: the sender's reliable layer sends it again later).
+            floods.admit(gate, from, session, now);
             return;
         }
         SecureChannel.Inbound inbound;
         try {
             inbound = session.channel().open(data, now);
+        } catch (Dropped e) {
+            if (e.reason() == DropReason.AUTH_FAILED) {
+                gate.failed(now);
+            }
+            throw e;
         } finally {
-            session.measure(sessions.v2Memory());
+            session.measure();
         }
-        room.proven(session); // it holds the keys, so it accepted our identity: it joins the room
+        gate.admit(now); // takes the token hasRoom saw
+        if (!session.proven()) {
+            // Its client holds the keys, so it accepted our identity: its name is looked up, then it is named,
+            // welcomed and enters its room.
+            names.join(session, this::named, this::handle);
+        }
         for (byte[] message : inbound.messages()) {
             onMessage(session, message, now);
         }
@@ -164,66 +224,46 @@ final class V2Ingress {
             room.end(session);
             return;
         }
-        flush(session);
+        sender.flush(session);
+    }
+
+    /** {@code session} has its name: it is welcomed, enters its room, and is handed its mailbox. */
+    private void named(V2Session session, String welcome) {
+        room.welcomed(session, welcome);
+        privately.arrived(session);
     }
 
     private void onMessage(V2Session session, byte[] message, long now) {
-        String text;
+        if (!floods.admit(session.messages(), session.peer(), session, now)) {
+            return;
+        }
+        if (names.looking(session)) {
+            names.hold(session, message);
+        } else if (session.proven()) {
+            handle(session, message);
+        }
+    }
+
+    /** A message from a member: a text line or command, or (framed clients) an app frame. */
+    private void handle(V2Session session, byte[] message) {
         try {
-            text = Utf8.decode(message, DropReason.MALFORMED_FRAME);
-        } catch (FrameException e) {
-            drops.drop(session.peer(), e.reason());
-            return;
-        }
-        if (floods.admit(session.messages(), session.peer(), session, now)) {
-            room.onText(session, text);
-        }
-    }
-
-    /** Sends what the channel has due, ends the session if its peer stopped acknowledging, re-arms the timer. */
-    void flush(V2Session session) {
-        SecureChannel channel = session.channel();
-        if (!session.open() || channel.closed()) {
-            return;
-        }
-        long now = sessions.now();
-        sendAll(session, channel.poll(now));
-        session.measure(sessions.v2Memory());
-        if (channel.failure().isPresent()) {
-            if (room.end(session)) {
-                counters.sendFailed();
+            if (session.framed() && AppCodec.isFrame(message)) {
+                AppFrame frame = AppCodec.decode(message);
+                session.countIn();
+                if (frame instanceof AppFrame.Seal seal) {
+                    privately.seal(session, seal);
+                } else if (frame instanceof AppFrame.GetBundle get) {
+                    privately.bundle(session, get.name());
+                } else if (frame instanceof AppFrame.PublishPrekey publish) {
+                    privately.publish(session, publish);
+                } else {
+                    throw new Refused(DropReason.MALFORMED_APP_FRAME); // a server → client frame
+                }
+                return;
             }
-            return;
+            commands.text(session, Utf8.decode(message, DropReason.BAD_TEXT));
+        } catch (Dropped e) {
+            drops.drop(session.peer(), e.reason());
         }
-        long due = channel.nextWakeNanos(now);
-        if (due < session.timerNanos()) {
-            session.timerNanos(due);
-            scheduler.at(due, () -> wake(session, due));
-        }
-    }
-
-    void sendAll(V2Session session, List<byte[]> datagrams) {
-        for (byte[] datagram : datagrams) {
-            transports.send(session.peer(), datagram);
-        }
-    }
-
-    /**
-     * A line for {@code session} was refused (its queue or the memory budget is full): counted; and if it
-     * has been behind for too long, it is given up like a peer that stopped acknowledging.
-     */
-    void refused(V2Session session, boolean givenUp) {
-        counters.sendFailed();
-        if (givenUp && room.end(session)) {
-            counters.sendFailed();
-        }
-    }
-
-    private void wake(V2Session session, long due) {
-        if (session.timerNanos() != due) {
-            return; // re-armed for another deadline meanwhile
-        }
-        session.timerNanos(Long.MAX_VALUE);
-        flush(session);
     }
 }

@@ -24,6 +24,10 @@ import io.ciphergram.cluster.ClusterLink;
 import io.ciphergram.cluster.ClusterNode;
 import io.ciphergram.cluster.ClusterSettings;
 import io.ciphergram.cluster.redis.RedisLink;
+import io.ciphergram.cluster.redis.RedisStore;
+import io.ciphergram.store.Store;
+import io.ciphergram.store.StorePolicy;
+import java.util.concurrent.Executor;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.runtime.ShutdownEvent;
@@ -91,6 +95,11 @@ public class ClusterWiring {
         LOG.infof("Ciphergram cluster %s: instance %s, through Redis at %s; a lost instance's users leave within %d s",
                 s.name(), s.instance(), where, s.presenceBound().toSeconds());
         return new RedisLink(vertx, redis.get(), s, where);
+    }
+
+    /** The store every instance of the cluster shares, in the same Redis; only when {@link #enabled()}. */
+    Store store(StorePolicy policy, Executor relayThread) {
+        return new RedisStore(redis.get(), settings().name(), policy, relayThread, System::currentTimeMillis);
     }
 
     /** After the transports bound their ports: the instance says where it listens. */

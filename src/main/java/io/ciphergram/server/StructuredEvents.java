@@ -12,7 +12,7 @@ import io.ciphergram.session.Session;
 
 /**
  * The relay's events as log records with the peer, profile and reason (or name) as fields, so that JSON
- * logs ({@code QUARKUS_LOG_CONSOLE_JSON=true}) carry them as separate keys; the line itself still reads
+ * logs ({@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true}) carry them as separate keys; the line itself still reads
  * well in plain logs. Never a key, a token or a message's text. Drops are logged at debug, session starts
  * and ends at debug too (turn them on with {@code quarkus.log.category."io.ciphergram".level=DEBUG}).
  */

@@ -1,6 +1,10 @@
 package io.ciphergram.session;
 
+import java.util.ArrayDeque;
+import java.util.List;
+
 import io.ciphergram.crypto.SessionKey;
+import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.ClassicCodec.ClientExpects;
 import io.ciphergram.protocol.PeerId;
 
@@ -8,7 +12,7 @@ import io.ciphergram.protocol.PeerId;
  * A classic handshake in progress, not a session (docs/PROTOCOL.md, "Sessions and state machine"):
  *
  * <pre>
- *   SYN → AWAIT_ACK --ACK--> AWAIT_KEY --key--> AWAIT_NAME --username--> a {@link ClassicSession}
+ *   SYN → AWAIT_ACK --ACK--> AWAIT_KEY --key--> WRAPPING --reply sent--> AWAIT_NAME --username--> a {@link ClassicSession}
  * </pre>
  *
  * A key is also accepted in AWAIT_ACK (a lost or late ACK must not strand a client). When the address
@@ -20,7 +24,16 @@ import io.ciphergram.protocol.PeerId;
  */
 public final class ClassicHandshake {
 
-    public enum State { AWAIT_ACK, AWAIT_KEY, AWAIT_NAME, AWAIT_PROOF }
+    public enum State { AWAIT_ACK, AWAIT_KEY, WRAPPING, AWAIT_NAME, AWAIT_PROOF }
+
+    /**
+     * Datagrams held while the key reply is being made, at most: a seed client sends exactly one (its
+     * username) in that time. The handshake workers take a bounded queue of keys, so few handshakes hold
+     * any at once.
+     */
+    public static final int MAX_HELD = 4;
+    /** And their bytes together at most (one whole classic datagram). */
+    public static final int MAX_HELD_BYTES = ClassicCodec.MAX_DATAGRAM;
 
     private final PeerId peer;
     private final FloodGate flood;
@@ -30,6 +43,8 @@ public final class ClassicHandshake {
     private String requestedName;
     private long lastHeardNanos;
     private boolean completed;
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>(1);
+    private int heldBytes;
 
     ClassicHandshake(PeerId peer, FloodGate flood, long nowNanos) {
         this.peer = peer;
@@ -66,6 +81,7 @@ public final class ClassicHandshake {
     /** What an opaque datagram from this peer is now: before the key nothing is; after it, the username. */
     public ClientExpects expects() {
         return switch (state) {
+            case WRAPPING -> ClientExpects.LATER;
             case AWAIT_NAME -> ClientExpects.USERNAME;
             case AWAIT_PROOF -> ClientExpects.MESSAGE;
             default -> ClientExpects.KEY;
@@ -86,10 +102,66 @@ public final class ClassicHandshake {
         return state == State.AWAIT_ACK || state == State.AWAIT_KEY;
     }
 
-    /** The key reply went out; the next opaque datagram is the username. */
-    public void keyed(SessionKey sessionKey) {
+    /**
+     * Its key arrived and the key reply is being made off the relay thread. The seed's client sends its
+     * username right after its key, without waiting for the reply (docs/PROTOCOL.md, "Sessions and state
+     * machine"), so what arrives meanwhile is held, in order, until {@link #keyed}.
+     */
+    public void wrapping() {
+        state = State.WRAPPING;
+    }
+
+    public boolean isWrapping() {
+        return state == State.WRAPPING;
+    }
+
+    /** Holds a datagram that arrived while wrapping; false (nothing held) past {@link #MAX_HELD} or its bytes. */
+    public boolean hold(byte[] datagram) {
+        if (held.size() >= MAX_HELD || heldBytes + datagram.length > MAX_HELD_BYTES) {
+            return false;
+        }
+        held.addLast(datagram);
+        heldBytes += datagram.length;
+        return true;
+    }
+
+    /**
+     * The key could not be used (refused, or the workers were full): back to awaiting one.
+     *
+     * @return how many held datagrams were let go (the caller counts them as dropped)
+     */
+    public int unwrapped() {
+        if (state == State.WRAPPING) {
+            state = State.AWAIT_KEY;
+        }
+        return dropHeld();
+    }
+
+    /** Lets go of what it holds (it is ending); returns how many datagrams that was. */
+    int dropHeld() {
+        int dropped = held.size();
+        held.clear();
+        heldBytes = 0;
+        return dropped;
+    }
+
+    /** Datagrams held and not yet taken back. */
+    public int heldCount() {
+        return held.size();
+    }
+
+    /**
+     * The key reply went out; the next opaque datagram is the username.
+     *
+     * @return what arrived while the reply was made, oldest first, to be handled now in that order
+     */
+    public List<byte[]> keyed(SessionKey sessionKey) {
         this.key = sessionKey;
         this.state = State.AWAIT_NAME;
+        List<byte[]> backlog = List.copyOf(held);
+        held.clear();
+        heldBytes = 0;
+        return backlog;
     }
 
     /**

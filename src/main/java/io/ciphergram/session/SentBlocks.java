@@ -11,23 +11,26 @@ import java.util.List;
  * blocks decrypt to text the attacker partly chooses ({@code /msg mallory …}). The format cannot change;
  * the server's defence is to recognise its own blocks, wherever they appear in an input.
  *
- * <p>The blocks are kept in generations of Bloom filters, {@value #BITS_PER_BLOCK} bits per block and
- * {@value #PROBES} probes: at full, a block the server never sent matches one generation with probability
- * about 2e-9, so a legitimate message (its IV and blocks tested against two full generations) is dropped
- * as {@code reflected} about once in 30 million. At least the last {@code window} blocks sent are
- * recognised. Generations start small and grow fourfold up to {@code window} blocks, so a session that was
- * sent little holds little (nothing until its first datagram; 24 KiB per full generation at the default
- * window, 48 KiB at most). The blocks are AES outputs, pseudorandom to anyone without the key; the probes
- * are derived from them by a 64-bit mixer and reduced to a filter position by multiplication, never by
- * division. Relay-thread state.
+ * <p>Every block sent in the session's life is remembered (nothing is ever forgotten, so no one can push
+ * an old private message out by having the server send more), up to {@code limit} blocks: the session's
+ * bound, beyond which the server sends it nothing more ({@link #room}) and ends it. The blocks are kept in
+ * Bloom filters, {@value #BITS_PER_BLOCK} bits per block and {@value #PROBES} probes: at full, a block the
+ * server never sent matches one filter with probability about 2e-9, so a legitimate message (its IV and
+ * blocks tested against every filter) is dropped as {@code reflected} about once in ten million. Filters
+ * start small and grow fourfold up to {@value #MAX_GENERATION} blocks each, so a session that was sent
+ * little holds little (nothing until its first datagram; 768 KiB at the default bound of 2^17 blocks).
+ * The blocks are AES outputs, pseudorandom to anyone without the key; the probes are derived from them by a
+ * 64-bit mixer and reduced to a filter position by multiplication, never by division. Relay-thread state.
  */
 public final class SentBlocks {
 
     static final int BLOCK = 16;
     static final int BITS_PER_BLOCK = 48;
     static final int PROBES = 16;
-    /** The first generation's size in blocks (if the window is larger). */
+    /** The first filter's size in blocks (if the bound is larger). */
     static final int FIRST_GENERATION = 256;
+    /** The largest filter, in blocks; more are added as they fill. */
+    static final int MAX_GENERATION = 65_536;
 
     /** One Bloom filter of at most {@code capacity} blocks. */
     private static final class Generation {
@@ -43,20 +46,42 @@ public final class SentBlocks {
         }
     }
 
-    private final int window;
+    private final int limit;
     /** Oldest first; the last is the one being filled. */
     private final List<Generation> generations = new ArrayList<>(3);
+    private long recorded;
 
-    /** @param window blocks always recognised, at least 1 */
-    public SentBlocks(int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("the reflection window holds at least one block");
+    /** @param limit blocks this session may be sent in its life, at least 1 */
+    public SentBlocks(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a session may be sent at least one block");
         }
-        this.window = window;
+        this.limit = limit;
     }
 
-    /** Records the ciphertext blocks of {@code ivAndCiphertext} (the IV, chosen at random, is not one). */
+    /** Ciphertext blocks of a datagram of {@code ivAndCiphertextLength} bytes (the IV is not one). */
+    public static int blocksOf(int ivAndCiphertextLength) {
+        return Math.max(0, ivAndCiphertextLength / BLOCK - 1);
+    }
+
+    /** How many more blocks this session may be sent before its bound. */
+    public long room() {
+        return limit - recorded;
+    }
+
+    /** The bound: blocks it may be sent in its life. */
+    public int limit() {
+        return limit;
+    }
+
+    /**
+     * Records the ciphertext blocks of {@code ivAndCiphertext} (the IV, chosen at random, is not one). The
+     * caller checks {@link #room()} first: past the bound, nothing may be sent.
+     */
     public void record(byte[] ivAndCiphertext) {
+        if (blocksOf(ivAndCiphertext.length) > room()) {
+            throw new IllegalStateException("past the session's bound: nothing more may be sent to it");
+        }
         for (int at = BLOCK; at + BLOCK <= ivAndCiphertext.length; at += BLOCK) {
             Generation current = filling();
             long w0 = word(ivAndCiphertext, at);
@@ -67,6 +92,7 @@ public final class SentBlocks {
                 set(current, mixed >>> 32);
             }
             current.count++;
+            recorded++;
         }
     }
 
@@ -96,29 +122,17 @@ public final class SentBlocks {
         return bytes;
     }
 
-    /** The generation to add to: a new one when the last is full, and the oldest let go once the rest hold a window. */
+    /** The filter to add to: a new one, four times larger up to the largest, when the last is full. */
     private Generation filling() {
         Generation last = generations.isEmpty() ? null : generations.get(generations.size() - 1);
         if (last != null && last.count < last.capacity) {
             return last;
         }
-        int capacity = last == null ? Math.min(window, FIRST_GENERATION) : (int) Math.min(window, 4L * last.capacity);
-        Generation next = new Generation(capacity);
+        long left = limit - recorded;
+        int grown = last == null ? FIRST_GENERATION : (int) Math.min(MAX_GENERATION, 4L * last.capacity);
+        Generation next = new Generation((int) Math.max(1, Math.min(left, grown)));
         generations.add(next);
-        // The generations after the oldest already hold at least a window of the most recent blocks (the new
-        // one will only add more recent ones), so the oldest is no longer needed.
-        while (generations.size() > 2 && heldAfterOldest() >= window) {
-            generations.remove(0);
-        }
         return next;
-    }
-
-    private int heldAfterOldest() {
-        int held = 0;
-        for (int i = 1; i < generations.size() - 1; i++) {
-            held += generations.get(i).count;
-        }
-        return held;
     }
 
     private static boolean contains(Generation g, long w0, long w1) {

@@ -19,6 +19,8 @@ public abstract sealed class Session permits ClassicSession, V2Session {
     private String name;
     private boolean open = true;
     private boolean proven;
+    private String room;
+    private boolean toldNotEndToEnd;
     private long linesIn;
     private long linesOut;
 
@@ -48,11 +50,11 @@ public abstract sealed class Session permits ClassicSession, V2Session {
         return outbox;
     }
 
-    /** Set once, by the ingress that made the session, before it is registered. */
-    public void reachThrough(Outbox out) {
-        if (outbox != null) {
-            throw new IllegalStateException("a session's outbox is chosen once");
-        }
+    /**
+     * Set once, at the end of each profile's constructor, from the outbox factory it was given: a session
+     * never exists without the way to reach it.
+     */
+    final void reachThrough(Outbox out) {
         this.outbox = Objects.requireNonNull(out);
     }
 
@@ -81,6 +83,29 @@ public abstract sealed class Session permits ClassicSession, V2Session {
 
     /** Every {@link #profile()}. */
     public static final List<String> PROFILES = List.of("classic", "classic-guest", "v2");
+
+    /** The identity its handshake proved (only v2 can), or null. */
+    public io.ciphergram.crypto.IdentityPublicKey identity() {
+        return null;
+    }
+
+    /** The room it is in (canonical), or null before it is a member. Set by the relay's rooms. */
+    public String room() {
+        return room;
+    }
+
+    public void room(String canonicalRoom) {
+        this.room = canonicalRoom;
+    }
+
+    /** Whether it has been told that private messages it sent were not end to end (once a session). */
+    public boolean toldNotEndToEnd() {
+        return toldNotEndToEnd;
+    }
+
+    public void toldNotEndToEnd(boolean told) {
+        this.toldNotEndToEnd = told;
+    }
 
     /** The profile, for operators (the admin API, metrics, logs): one of {@link #PROFILES}. */
     public abstract String profile();

@@ -2,63 +2,90 @@ package io.ciphergram.session;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjIntConsumer;
 
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
 
 /**
- * Every live session and half-open classic handshake, keyed by peer, the sessions by name (unique
- * ignoring case), and what each source holds ({@link SourceTable}). Relay-thread state: every method checks
- * its {@link Confinement}; only the counts ({@link #liveCount()}, {@link #count},
- * {@link #pendingHandshakes()}, {@link #abandonedHandshakes()}) may be read from other threads.
+ * Every live session and half-open classic handshake, keyed by peer, and the room's members (the proven
+ * sessions). Three jobs are its parts' own: names ({@link NameBook}), who gets in and who makes room
+ * ({@link Admission}), and what each source holds and may still do ({@link SourceGuard}); the registry
+ * keeps them in step, so that a caller cannot forget one.
  *
- * <p>Capacity, in three tiers, so that no flood of forged datagrams can push out a working user: half-open
- * handshakes and unproven sessions (which anyone can create from a forged address) are capped per source,
- * where a newcomer displaces the oldest of its own kind, and are the only entries ever evicted when the
- * registry is full (oldest half-open first, then oldest unproven). Proven sessions are never evicted: when
- * the registry is full of them, a newcomer is refused.
+ * <p>A session is registered only through a {@link Place}, which {@link #admit} makes after the room for it
+ * was found: there is no way to register without making room. A session is made with its outbox (its
+ * constructor takes the factory), so none is ever registered unreachable.
+ *
+ * <p>Relay-thread state: every method checks its {@link Confinement}; only the counts ({@link #liveCount()},
+ * {@link #count}, {@link #pendingHandshakes()}, {@link #abandonedHandshakes()}) may be read from other
+ * threads.
  */
 public final class SessionRegistry {
 
-    /** Usernames are 1–32 characters of letters, digits, '_', '-' and '.'. */
-    public static final int MAX_NAME_LENGTH = 32;
+    /**
+     * Room made for one new session of one peer, by {@link #admit}: the only way to register one. Used once.
+     */
+    public static final class Place {
+        private final PeerId peer;
+        private boolean used;
+
+        private Place(PeerId peer) {
+            this.peer = peer;
+        }
+
+        public PeerId peer() {
+            return peer;
+        }
+    }
 
     private final Map<PeerId, Session> sessions = new HashMap<>();
-    /** Insertion order: the oldest half-open handshake first. */
-    private final LinkedHashMap<PeerId, ClassicHandshake> handshakes = new LinkedHashMap<>();
-    /** Insertion order: the oldest unproven session first. */
-    private final LinkedHashMap<PeerId, ClassicSession> unproven = new LinkedHashMap<>();
-    private final Map<String, Session> byName = new HashMap<>();
-    private final SourceTable sources = new SourceTable();
+    private final Map<PeerId, ClassicHandshake> handshakes = new HashMap<>();
+    private final NameBook names = new NameBook();
+    private final SourceGuard sources;
+    private final Admission admission;
+    private final Admission.Ends ends = new Admission.Ends() {
+        @Override
+        public void end(ClassicHandshake handshake) {
+            endHandshake(handshake);
+        }
+
+        @Override
+        public void end(Session session) {
+            SessionRegistry.this.end(session);
+        }
+    };
+    /** The room, in the order its members joined. */
+    private final LinkedHashSet<Session> members = new LinkedHashSet<>();
+    private Session[] memberArray = new Session[0];
+    private boolean membersChanged;
     private final MemoryBudget v2Memory;
     private final SessionLimits limits;
     private final LongSupplier clock;
     private final Confinement owner;
-    private Session[] members = new Session[0];
-    private boolean membersStale;
-    private long guestCounter;
     private volatile int liveCount;
     private volatile int pendingHandshakes;
+    private volatile long abandonedHandshakes;
     /** Sessions by "profile transport", readable from any thread (metrics, the admin API). */
     private final Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
     private Consumer<Session> onAdded = s -> { };
     private Consumer<Session> onEnded = s -> { };
-    private NameClaims claims = NameClaims.LOCAL;
-    private volatile long abandonedHandshakes;
+    private ObjIntConsumer<PeerId> onHeldLost = (peer, n) -> { };
 
     public SessionRegistry(SessionLimits limits, LongSupplier clock, Confinement owner) {
         this.limits = limits;
         this.clock = clock;
         this.owner = owner;
         this.v2Memory = new MemoryBudget(limits.v2MemoryBudget());
+        this.sources = new SourceGuard(limits);
+        this.admission = new Admission(limits, sources);
     }
 
     /** What v2 sessions together hold, within {@link SessionLimits#v2MemoryBudget()}. */
@@ -70,10 +97,19 @@ public final class SessionRegistry {
         return clock.getAsLong();
     }
 
+    public SessionLimits limits() {
+        return limits;
+    }
+
     /** Told of every session registered and every session that ends, whatever ends it (for logs and metrics). */
     public void listen(Consumer<Session> added, Consumer<Session> ended) {
         this.onAdded = added;
         this.onEnded = ended;
+    }
+
+    /** Told when a handshake ends holding datagrams it received while its key reply was made (they are lost). */
+    public void listenHeldLost(ObjIntConsumer<PeerId> lost) {
+        this.onHeldLost = lost;
     }
 
     /**
@@ -81,8 +117,11 @@ public final class SessionRegistry {
      * and every name a session here takes or gives up is told to it.
      */
     public void claimNamesWith(NameClaims claims) {
-        this.claims = claims;
+        owner.check();
+        names.claimWith(claims);
     }
+
+    // ---- counts, any thread ---------------------------------------------------------------------------
 
     /** Live sessions of one profile on one transport (any thread). */
     public int count(String profile, String transport) {
@@ -100,8 +139,9 @@ public final class SessionRegistry {
         return abandonedHandshakes;
     }
 
-    public SessionLimits limits() {
-        return limits;
+    /** Live sessions and handshakes, as last published by the relay thread: readable from any thread. */
+    public int liveCount() {
+        return liveCount;
     }
 
     // ---- lookups ------------------------------------------------------------------------------------
@@ -118,20 +158,32 @@ public final class SessionRegistry {
         return handshakes.get(peer);
     }
 
-    /** The session holding {@code name} (proven or not), or null. */
+    /** The session holding {@code name} ({@link UserName#same}), or null; null for text that is no name. */
     public Session byName(String name) {
         owner.check();
-        return byName.get(key(name));
+        return names.holder(name);
     }
 
-    /** The room: every proven session, for routing. An array owned by the registry: do not modify it. */
+    /** The room: every proven session, in the order they joined. An array owned by the registry: do not modify it. */
     public Session[] members() {
         owner.check();
-        if (membersStale) {
-            members = sessions.values().stream().filter(Session::proven).toArray(Session[]::new);
-            membersStale = false;
+        if (membersChanged) {
+            memberArray = members.toArray(Session[]::new);
+            membersChanged = false;
         }
-        return members;
+        return memberArray;
+    }
+
+    /** Every session, members or not (a copy, so the caller may end them). */
+    public List<Session> everyone() {
+        owner.check();
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** Live sessions and handshakes. */
+    public int size() {
+        owner.check();
+        return admission.size();
     }
 
     // ---- per source ---------------------------------------------------------------------------------
@@ -144,21 +196,24 @@ public final class SessionRegistry {
 
     /**
      * Whether a datagram of {@code bytes} may go to {@code to}, which has not proven its address: it is
-     * paid from the credit of its source. Proven peers never need to ask.
+     * paid from the credit of its source. Proven peers never need to ask; nor does a connection transport,
+     * whose connection proves the address.
      */
     public boolean spend(PeerId to, int bytes) {
         owner.check();
         return to.connection() != 0 || sources.spend(to.source(), bytes);
     }
 
-    /** A handshake token of {@code from}'s source (a classic key, a v2 Hello or KeyOffer); false if there is none. */
+    /** A handshake token of {@code from}'s source (a classic key, a v2 KeyOffer with a valid cookie). */
     public boolean allowHandshake(PeerId from) {
         owner.check();
-        SourceTable.Entry e = sources.get(from.source());
-        if (e.handshakes == null) {
-            e.handshakes = new TokenBucket(limits.handshakesPerSecond(), limits.handshakeBurst(), now());
-        }
-        return e.handshakes.tryTake(now());
+        return sources.takeHandshake(from.source(), now());
+    }
+
+    /** A token of {@code from}'s source for answering a v2 Hello. */
+    public boolean allowHello(PeerId from) {
+        owner.check();
+        return sources.takeHello(from.source(), now());
     }
 
     /**
@@ -181,8 +236,7 @@ public final class SessionRegistry {
 
     /**
      * A SYN from {@code peer} starts a handshake. It replaces the peer's earlier handshake and unproven
-     * session, but not a proven session: the handshake is then only a candidate to replace it. A source at
-     * its limit of half-open handshakes loses its oldest one to this.
+     * session, but not a proven session: the handshake is then only a candidate to replace it.
      *
      * @return the handshake, or null if there is no room (the caller drops and counts the SYN)
      */
@@ -196,18 +250,12 @@ public final class SessionRegistry {
         if (earlier != null) {
             endHandshake(earlier);
         }
-        SourceTable.Entry source = sources.get(peer.source());
-        if (source.halfOpen.size() >= limits.handshakesPerSource()) {
-            endHandshake(source.halfOpen.peekFirst());
+        ClassicHandshake handshake = null;
+        if (admission.roomForHandshake(peer, ends)) {
+            handshake = new ClassicHandshake(peer, flood, now());
+            handshakes.put(peer, handshake);
+            admission.handshakeStarted(handshake);
         }
-        if (!makeRoom()) {
-            published();
-            return null;
-        }
-        ClassicHandshake handshake = new ClassicHandshake(peer, flood, now());
-        handshakes.put(peer, handshake);
-        source.halfOpen.addLast(handshake);
-        sources.changed(peer.source(), source);
         published();
         return handshake;
     }
@@ -215,15 +263,18 @@ public final class SessionRegistry {
     /** The handshake ends: it became a session, was replaced, or timed out. */
     public void endHandshake(ClassicHandshake handshake) {
         owner.check();
-        if (handshakes.remove(handshake.peer(), handshake)) {
-            if (!handshake.completed()) {
-                abandonedHandshakes++;
-            }
-            SourceTable.Entry source = sources.get(handshake.peer().source());
-            source.halfOpen.remove(handshake);
-            sources.changed(handshake.peer().source(), source);
-            published();
+        if (!handshakes.remove(handshake.peer(), handshake)) {
+            return;
         }
+        admission.handshakeEnded(handshake);
+        if (!handshake.completed()) {
+            abandonedHandshakes++;
+        }
+        int held = handshake.dropHeld();
+        if (held > 0) {
+            onHeldLost.accept(handshake.peer(), held);
+        }
+        published();
     }
 
     // ---- sessions -----------------------------------------------------------------------------------
@@ -244,147 +295,141 @@ public final class SessionRegistry {
         if (current == null) {
             return null;
         }
-        boolean announced = current.proven();
         end(current);
         published();
-        return announced ? current : null;
+        return current.proven() ? current : null;
     }
 
-    /**
-     * Whether a new proven session of {@code peer} would find room, without changing anything: checked
-     * before expensive handshake work.
-     */
+    /** Whether a new proven session of {@code peer} would find room, changing nothing (before expensive work). */
     public boolean couldAdmit(PeerId peer) {
         owner.check();
-        Session current = sessions.get(peer);
-        SourceTable.Entry source = sources.get(peer.source());
-        int own = current == null ? 0 : 1;
-        boolean sourceRoom = source.sessions - own < limits.sessionsPerSource();
-        boolean registryRoom = sessions.size() + handshakes.size() - own < limits.maxSessions()
-                || !handshakes.isEmpty() || !unproven.isEmpty();
-        return sourceRoom && registryRoom;
+        return admission.couldAdmit(peer, sessions.containsKey(peer) ? 1 : 0);
     }
 
     /**
-     * Makes room for one more session of {@code peer}, which must have no proven session: ends its unproven
-     * session and handshake, displaces its source's oldest unproven session if {@code unprovenNewcomer} and
-     * the source is at its limit, and evicts half-open and unproven entries while the registry is full.
+     * Makes room for one new session of {@code peer}: ends its unproven session and its handshake, displaces
+     * its source's oldest unproven session if {@code unprovenNewcomer} and the source is at its limit, and
+     * evicts half-open and unproven entries while the registry is full.
      *
-     * @return false if there is no room: the source has its limit of sessions, or the registry is full of
-     *         proven ones
+     * @return the place to register the new session in; null if there is none: {@code peer} still has a
+     *         proven session (vacate it first, or make the newcomer a candidate), its source or block has its
+     *         limit of sessions, or the registry is full of proven ones
      */
-    public boolean makeRoomFor(PeerId peer, boolean unprovenNewcomer) {
+    public Place admit(PeerId peer, boolean unprovenNewcomer) {
         owner.check();
         Session current = sessions.get(peer);
+        if (current != null && current.proven()) {
+            return null;
+        }
         if (current != null) {
-            if (current.proven()) {
-                throw new IllegalStateException("vacate a proven session before replacing it");
-            }
             end(current);
         }
         ClassicHandshake handshake = handshakes.get(peer);
         if (handshake != null) {
             endHandshake(handshake);
         }
-        SourceTable.Entry source = sources.get(peer.source());
-        if (unprovenNewcomer && source.unproven.size() >= limits.unprovenPerSource()) {
-            end(source.unproven.peekFirst());
-        }
-        boolean room = source.sessions < limits.sessionsPerSource() && makeRoom();
+        boolean room = admission.roomForSession(peer, unprovenNewcomer, ends);
         published();
-        return room;
+        return room ? new Place(peer) : null;
     }
 
     /**
-     * Registers a new session under the requested name or, if it is taken, the next free numeric suffix
-     * ({@code alice} → {@code alice2}). Invalid characters become '_' and over-long names are cut, so an
-     * unmodified seed client always gets in. Make room for it first.
+     * Registers a new session in its place under the requested name or, if it is taken, the next free
+     * numeric suffix ({@code alice} → {@code alice2}); invalid characters become '_' and over-long names are
+     * cut, so an unmodified seed client always gets in.
      *
      * @return the effective name
      */
-    public String register(Session session, String requested) {
+    public String register(Place place, Session session, String requested) {
         owner.check();
-        String name = freeName(sanitize(requested));
-        add(session, name);
+        add(place, session);
+        String name = names.claim(session, requested);
+        onAdded.accept(session);
+        return name;
+    }
+
+    /** Registers a no-handshake client in its place under the next free {@code guest-<n>} name. */
+    public String registerGuest(Place place, ClassicSession session) {
+        owner.check();
+        add(place, session);
+        String name = names.claimGuest(session);
+        onAdded.accept(session);
         return name;
     }
 
     /**
+     * Registers a v2 session in its place without a name: an unproven v2 session holds none, so that
+     * sessions that never authenticate cannot squat names. It takes one ({@link #name}) when it proves itself.
+     */
+    public void registerUnnamed(Place place, V2Session session) {
+        owner.check();
+        add(place, session);
+        onAdded.accept(session);
+    }
+
+    /**
+     * Gives an unnamed session the name it asks for, by the rules of {@link #register}.
+     *
+     * @return the effective name, or null if the session is no longer live
+     */
+    public String name(Session session, String requested) {
+        owner.check();
+        if (sessions.get(session.peer()) != session) {
+            return null;
+        }
+        if (session.name() != null) {
+            return session.name();
+        }
+        return names.claim(session, requested);
+    }
+
+    /** What the store says of {@code name}: bound to the identity {@code key}, or (null) not bound. */
+    public void bound(String name, byte[] key) {
+        owner.check();
+        names.bound(name, key);
+    }
+
+    /** Whether {@code name} is bound to an identity other than {@code session}'s, as far as this instance knows. */
+    public boolean boundToAnother(String name, Session session) {
+        owner.check();
+        return names.boundToAnother(name, session);
+    }
+
+    /**
      * Gives {@code session} another name because another instance holds its own: the next free one by the
-     * suffix rule ({@code alice} → {@code alice2}), or for a guest the next free guest name.
+     * suffix rule, or for a guest the next free guest name.
      *
      * @return the new name, or null if the session is no longer live
      */
     public String rename(Session session) {
         owner.check();
-        if (sessions.get(session.peer()) != session) {
-            return null;
-        }
-        String old = session.name();
-        String name = session instanceof ClassicSession classic && classic.guest() ? nextGuestName() : freeName(old);
-        byName.remove(key(old), session);
-        session.named(name);
-        byName.put(key(name), session);
-        claims.released(old);
-        claims.claimed(name);
-        return name;
+        return sessions.get(session.peer()) == session ? names.reclaim(session) : null;
     }
 
-    /** {@code base} if nobody here or elsewhere holds it, else {@code base} with the first free number. */
-    private String freeName(String base) {
-        String name = base;
-        for (int n = 2; taken(name); n++) {
-            String suffix = Integer.toString(n);
-            name = base.substring(0, Math.min(base.length(), MAX_NAME_LENGTH - suffix.length())) + suffix;
-        }
-        return name;
-    }
-
-    private boolean taken(String name) {
-        return byName.containsKey(key(name)) || claims.takenElsewhere(name);
-    }
-
-    /** Registers a no-handshake client under the next free {@code guest-<n>} name. Make room for it first. */
-    public String registerGuest(ClassicSession session) {
+    /**
+     * Gives {@code session} the name it asked for after all (a guest that names itself in its texts), by the
+     * same rules as {@link #register}.
+     *
+     * @return the effective name, or null if the session is no longer live
+     */
+    public String rename(Session session, String requested) {
         owner.check();
-        String name = nextGuestName();
-        add(session, name);
-        return name;
+        return sessions.get(session.peer()) == session ? names.rename(session, requested) : null;
     }
 
-    private String nextGuestName() {
-        String name;
-        do {
-            name = "guest-" + (++guestCounter);
-        } while (taken(name));
-        return name;
-    }
-
-    private void add(Session session, String name) {
-        if (session.outbox() == null) {
-            throw new IllegalStateException("a session is registered with its outbox");
+    private void add(Place place, Session session) {
+        if (place.used || !place.peer.equals(session.peer()) || sessions.containsKey(place.peer)) {
+            throw new IllegalArgumentException("a place is made for one session of its own peer, once");
         }
-        if (sessions.putIfAbsent(session.peer(), session) != null) {
-            throw new IllegalStateException("make room for a session before registering it");
+        place.used = true;
+        sessions.put(session.peer(), session);
+        admission.sessionAdded(session);
+        if (session.proven()) {
+            members.add(session);
+            membersChanged = true;
         }
-        session.named(name);
-        byName.put(key(name), session);
-        SourceTable.Entry source = sources.get(session.peer().source());
-        source.sessions++;
-        if (session instanceof ClassicSession classic && !session.proven()) {
-            // Anyone can open these from a forged address: they are capped per source and evicted first.
-            unproven.put(session.peer(), classic);
-            source.unproven.addLast(classic);
-        }
-        sources.changed(session.peer().source(), source);
         byKind.computeIfAbsent(kind(session), k -> new AtomicInteger()).incrementAndGet();
         published();
-        claims.claimed(name);
-        onAdded.accept(session);
-    }
-
-    private static String kind(Session session) {
-        return session.profile() + " " + session.peer().transport();
     }
 
     /** A session's peer sent something under its key: it joins the room. */
@@ -394,10 +439,9 @@ public final class SessionRegistry {
             return;
         }
         session.prove();
-        if (session instanceof ClassicSession classic && unproven.remove(session.peer(), classic)) {
-            sources.get(session.peer().source()).unproven.remove(classic);
-        }
-        published();
+        admission.sessionProven(session);
+        members.add(session);
+        membersChanged = true;
     }
 
     /** Ends {@code session} if it is still the live one for its peer; true if it was. */
@@ -412,52 +456,40 @@ public final class SessionRegistry {
     }
 
     /**
-     * Ends every session idle for longer than its timeout, every unproven session and candidate older than
-     * the unproven timeout, and every other half-open handshake older than the handshake timeout.
+     * Ends every session idle for longer than its timeout, every unproven session older than its profile's
+     * unproven timeout (and every classic candidate older than the classic one), and every other half-open
+     * handshake older than the handshake timeout.
      *
      * @return the proven sessions that ended (their rooms must be told); the others were never announced
      */
     public List<Session> expireIdle() {
         owner.check();
         long now = now();
-        List<Session> expired = new ArrayList<>();
         List<Session> ending = new ArrayList<>();
-        long unprovenTimeout = limits.unprovenTimeout().toNanos();
         for (Session s : sessions.values()) {
             boolean idle = now - s.lastHeardNanos() >= s.idleTimeoutNanos(limits.idleTimeout().toNanos());
-            if (idle || (!s.proven() && now - s.startedNanos() >= unprovenTimeout)) {
+            if (idle || (!s.proven() && now - s.startedNanos() >= unprovenTimeout(s))) {
                 ending.add(s);
             }
         }
+        List<Session> expired = new ArrayList<>();
         for (Session s : ending) {
             if (s.proven()) {
                 expired.add(s);
             }
             end(s);
         }
+        long classicUnproven = limits.unprovenTimeout().toNanos();
         long handshakeTimeout = limits.handshakeTimeout().toNanos();
-        List<ClassicHandshake> stale = handshakes.values().stream().filter(h -> now - h.startedNanos()
-                >= (h.state() == ClassicHandshake.State.AWAIT_PROOF ? unprovenTimeout : handshakeTimeout)).toList();
-        stale.forEach(this::endHandshake);
+        handshakes.values().stream().filter(h -> now - h.startedNanos()
+                >= (h.state() == ClassicHandshake.State.AWAIT_PROOF ? classicUnproven : handshakeTimeout))
+                .toList().forEach(this::endHandshake);
         published();
         return expired;
     }
 
-    /** Every session, members or not (a copy, so the caller may end them). */
-    public List<Session> everyone() {
-        owner.check();
-        return new ArrayList<>(sessions.values());
-    }
-
-    /** Live sessions and handshakes. */
-    public int size() {
-        owner.check();
-        return sessions.size() + handshakes.size();
-    }
-
-    /** Live sessions and handshakes, as last published by the relay thread: readable from any thread. */
-    public int liveCount() {
-        return liveCount;
+    private long unprovenTimeout(Session session) {
+        return (session instanceof V2Session ? limits.v2UnprovenTimeout() : limits.unprovenTimeout()).toNanos();
     }
 
     /** Sources remembered (with live entries or recently seen); for tests of the memory bound. */
@@ -465,59 +497,27 @@ public final class SessionRegistry {
         return sources.size();
     }
 
-    /** Evicts half-open, then unproven entries, oldest first, while the registry is full. */
-    private boolean makeRoom() {
-        while (sessions.size() + handshakes.size() >= limits.maxSessions()) {
-            if (!handshakes.isEmpty()) {
-                endHandshake(handshakes.values().iterator().next());
-            } else if (!unproven.isEmpty()) {
-                end(unproven.values().iterator().next());
-            } else {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void end(Session session) {
         sessions.remove(session.peer(), session);
-        String name = session.name();
-        if (name != null) {
-            byName.remove(key(name), session);
-            claims.released(name);
-        }
-        SourceTable.Entry source = sources.get(session.peer().source());
-        source.sessions--;
-        if (session instanceof ClassicSession classic && unproven.remove(session.peer(), classic)) {
-            source.unproven.remove(classic);
+        names.release(session);
+        admission.sessionEnded(session);
+        if (members.remove(session)) {
+            membersChanged = true;
         }
         if (session instanceof V2Session v2) {
-            v2.release(v2Memory);
+            v2.memory().release();
         }
-        sources.changed(session.peer().source(), source);
         byKind.get(kind(session)).decrementAndGet();
         session.ended();
-        membersStale = true;
         onEnded.accept(session);
     }
 
+    private static String kind(Session session) {
+        return session.profile() + " " + session.peer().transport();
+    }
+
     private void published() {
-        membersStale = true;
-        liveCount = sessions.size() + handshakes.size();
-        pendingHandshakes = handshakes.size();
-    }
-
-    /** The valid name closest to {@code requested}: invalid characters become '_', at most 32 kept. */
-    public static String sanitize(String requested) {
-        StringBuilder sb = new StringBuilder();
-        requested.codePoints().limit(MAX_NAME_LENGTH).forEach(cp -> {
-            boolean ok = cp < 128 && (Character.isLetterOrDigit(cp) || cp == '_' || cp == '-' || cp == '.');
-            sb.append(ok ? (char) cp : '_');
-        });
-        return sb.length() == 0 ? "user" : sb.toString();
-    }
-
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+        liveCount = admission.size();
+        pendingHandshakes = admission.halfOpenCount();
     }
 }

@@ -1,9 +1,12 @@
 package io.ciphergram.session;
 
 import java.security.MessageDigest;
+import java.util.function.Function;
 
+import io.ciphergram.crypto.IdentityPublicKey;
 import io.ciphergram.protocol.PeerId;
-import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.SecureChannel;
 
 /**
@@ -16,25 +19,66 @@ public final class V2Session extends Session {
     private final SecureChannel channel;
     private final byte[] clientNonce;
     private final byte[] keyReply;
+    private final String requestedName;
+    private final IdentityPublicKey identity;
+    private final V2Frame.Extensions extensions;
     private final FloodGate datagrams;
     private final FloodGate messages;
     private final long idleTimeoutNanos;
-    /** The deadline a timer is armed for, Long.MAX_VALUE when none is. */
-    private long timerNanos = Long.MAX_VALUE;
-    /** What it holds, as last measured into the budget. */
-    private long accountedBytes;
-    /** Since when offers to it have failed for a full queue or budget; -1 while they succeed. */
-    private long refusedSinceNanos = -1;
+    private final MemoryBudget.Holder memory;
 
-    public V2Session(PeerId peer, SecureChannel channel, byte[] clientNonce, byte[] keyReply, FloodGate datagrams,
-            FloodGate messages, long idleTimeoutNanos, long nowNanos) {
+    /**
+     * @param requestedName the name its KeyOffer asked for: it is given a name only when it proves itself
+     * @param outbox makes the way to reach it (it is given the session, fully made)
+     */
+    public V2Session(PeerId peer, SecureChannel channel, MemoryBudget.Holder memory, byte[] clientNonce,
+            byte[] keyReply, String requestedName, FloodGate datagrams, FloodGate messages, long idleTimeoutNanos,
+            long nowNanos, Function<V2Session, Outbox> outbox) {
+        this(peer, channel, memory, clientNonce, keyReply, requestedName, null, V2Frame.Extensions.NONE, datagrams,
+                messages, idleTimeoutNanos, nowNanos, outbox);
+    }
+
+    /**
+     * @param identity the identity its handshake proved, or null
+     * @param extensions what its KeyOffer asked for (frames, resume)
+     */
+    public V2Session(PeerId peer, SecureChannel channel, MemoryBudget.Holder memory, byte[] clientNonce,
+            byte[] keyReply, String requestedName, IdentityPublicKey identity, V2Frame.Extensions extensions,
+            FloodGate datagrams, FloodGate messages, long idleTimeoutNanos, long nowNanos,
+            Function<V2Session, Outbox> outbox) {
         super(peer, nowNanos);
+        this.identity = identity;
+        this.extensions = extensions;
         this.channel = channel;
+        this.memory = memory;
         this.clientNonce = clientNonce.clone();
         this.keyReply = keyReply.clone();
+        this.requestedName = requestedName;
         this.datagrams = datagrams;
         this.messages = messages;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        reachThrough(outbox.apply(this));
+    }
+
+    /** The identity its handshake proved, or null. */
+    @Override
+    public IdentityPublicKey identity() {
+        return identity;
+    }
+
+    /** Whether it takes app frames rather than text lines. */
+    public boolean framed() {
+        return extensions.framed();
+    }
+
+    /** Where a reconnecting client was (its room and last line), or null. */
+    public V2Frame.Resume resume() {
+        return extensions.resume();
+    }
+
+    /** The name its handshake asked for; it holds a name ({@link #name()}) only once proven. */
+    public String requestedName() {
+        return requestedName;
     }
 
     public SecureChannel channel() {
@@ -61,38 +105,14 @@ public final class V2Session extends Session {
         return messages;
     }
 
-    /** The deadline a timer is armed for; Long.MAX_VALUE when none is. */
-    public long timerNanos() {
-        return timerNanos;
-    }
-
-    public void timerNanos(long deadline) {
-        this.timerNanos = deadline;
+    /** Its share of the v2 memory budget: what its channel holds, measured after any change to the channel. */
+    public MemoryBudget.Holder memory() {
+        return memory;
     }
 
     /** Measures what its channel holds into the shared budget; call after any change to the channel. */
-    public void measure(MemoryBudget budget) {
-        long now = channel.heldBytes();
-        budget.adjust(now - accountedBytes);
-        accountedBytes = now;
-    }
-
-    void release(MemoryBudget budget) {
-        budget.adjust(-accountedBytes);
-        accountedBytes = 0;
-    }
-
-    /**
-     * Records whether a message for it was taken; returns since when they have been refused without a break
-     * (-1 if the last one was taken), so that a recipient that stays behind can be given up.
-     */
-    public long offered(boolean taken, long nowNanos) {
-        if (taken) {
-            refusedSinceNanos = -1;
-        } else if (refusedSinceNanos < 0) {
-            refusedSinceNanos = nowNanos;
-        }
-        return refusedSinceNanos;
+    public void measure() {
+        memory.measure(channel.heldInboundBytes(), channel.heldOutboundBytes());
     }
 
     @Override
@@ -105,9 +125,13 @@ public final class V2Session extends Session {
         return channel.lastReceivedNanos();
     }
 
+    /**
+     * A line ({@code NAME: text}) must reach every recipient in one message, a framed one's Line frame
+     * included: 64 KiB less that frame's header.
+     */
     @Override
     public int maxTextBytes() {
-        return ReliableConstants.MAX_MESSAGE;
+        return V2Constants.MAX_MESSAGE - io.ciphergram.protocol.v2.AppCodec.LINE_OVERHEAD;
     }
 
     @Override

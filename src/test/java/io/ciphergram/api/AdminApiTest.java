@@ -20,9 +20,8 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.relay.Admin;
@@ -59,17 +58,11 @@ class AdminApiTest {
     @TestHTTPResource(value = "/openapi", management = true)
     URL openApiUrl;
 
-    private LogCapture logs;
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
 
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.install();
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        logs.close();
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     private RequestSpecification admin() {
         return given().auth().oauth2(token);
@@ -98,6 +91,26 @@ class AdminApiTest {
         assertThat(firstBody).contains("\"status\":401").contains("\"title\":\"Unauthorized\"").doesNotContain(token);
         // The token reaches no log, whichever way it was presented.
         assertThat(logs.lines()).noneMatch(l -> l.contains(token) || l.contains("not-the-token"));
+    }
+
+    @Test
+    void aV2SessionThatHasNotSentItsFirstRecordIsListedAsJoiningWithoutAName() throws Exception {
+        io.ciphergram.protocol.v2.ClientHandshake handshake = new io.ciphergram.protocol.v2.ClientHandshake("a0half",
+                new java.security.SecureRandom());
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), udp.port()));
+            socket.setSoTimeout(10_000);
+            socket.send(new java.net.DatagramPacket(handshake.hello(), handshake.hello().length));
+            byte[] buffer = new byte[2048];
+            java.net.DatagramPacket in = new java.net.DatagramPacket(buffer, buffer.length);
+            socket.receive(in);
+            byte[] offer = handshake.onRetry((io.ciphergram.protocol.v2.V2Frame.Retry) io.ciphergram.protocol.v2.V2Codec
+                    .decode(java.util.Arrays.copyOf(buffer, in.getLength())));
+            socket.send(new java.net.DatagramPacket(offer, offer.length));
+            socket.receive(in); // the KeyReply: the session exists, unproven and unnamed, until its first record
+            String listing = admin().get("/api/sessions?limit=1000").then().statusCode(200).extract().asString();
+            assertThat(listing).contains("\"name\":null").contains("\"state\":\"joining\"");
+        }
     }
 
     @Test
@@ -136,9 +149,12 @@ class AdminApiTest {
                     .body("sessions.name", equalTo(List.of("a2-bb"))).body("offset", equalTo(at))
                     .body("limit", equalTo(1)).body("total", equalTo(all.size()));
         }
-        for (String bad : List.of("limit=0", "limit=1001", "offset=-1", "limit=x")) {
-            admin().get("/api/sessions?" + bad).then().statusCode(400).contentType(PROBLEM)
-                    .body("status", equalTo(400));
+        for (String listing : List.of("/api/sessions", "/api/names")) {
+            for (String bad : List.of("limit=0", "limit=1001", "offset=-1", "limit=x", "offset=9999999999")) {
+                admin().get(listing + "?" + bad).then().statusCode(400).contentType(PROBLEM)
+                        .body("status", equalTo(400));
+            }
+            admin().get(listing + "?offset=0&limit=1000").then().statusCode(200).body("limit", equalTo(1000));
         }
     }
 
@@ -150,8 +166,13 @@ class AdminApiTest {
             vera.awaitLine(l -> l.startsWith("* you are a3vera"));
             alice.awaitLine("* a3vera joined");
 
+            double removals = metric("ciphergram_admin_actions_total{action=\"remove\"}");
             admin().delete("/api/sessions/A3BOB").then().statusCode(204);
             bob.awaitLine("* you were removed by the operator");
+            assertThat(audit()).as("the audit line: what, on whom, from where; never the token")
+                    .anyMatch(l -> l.startsWith("io.ciphergram.admin.audit INFO admin removed A3BOB (from 127.0.0.1) ")
+                            && l.contains("action=remove") && l.contains("target=A3BOB") && l.contains("client=127.0.0.1"));
+            assertThat(metric("ciphergram_admin_actions_total{action=\"remove\"}")).isEqualTo(removals + 1);
             alice.awaitLine("* a3bob left");
             vera.awaitLine("* a3bob left");
             assertThat(sessionsByName()).doesNotContainKey("a3bob");
@@ -163,6 +184,7 @@ class AdminApiTest {
 
             admin().delete("/api/sessions/a3bob").then().statusCode(404).contentType(PROBLEM)
                     .body("detail", containsString("a3bob"));
+            assertThat(audit()).anyMatch(l -> l.contains("admin removed nobody: no session is named a3bob (from 127.0.0.1)"));
             admin().delete("/api/sessions/" + "x".repeat(300)).then().statusCode(404).contentType(PROBLEM)
                     .body("detail", not(containsString("x".repeat(40))));
         }
@@ -179,6 +201,9 @@ class AdminApiTest {
             assertThat(recipients).isGreaterThanOrEqualTo(2);
             alice.awaitLine("* [server] maintenance at 5 ✓");
             vera.awaitLine("* [server] maintenance at 5 ✓");
+            assertThat(audit()).as("its size, never its text").anyMatch(l -> l.startsWith(
+                    "io.ciphergram.admin.audit INFO admin broadcast 20 bytes to " + recipients + " members (from 127.0.0.1) ")
+                    && l.contains("action=broadcast") && l.contains("target=room"));
 
             // Terminal controls are cleaned like any other text.
             admin().contentType(ContentType.JSON).body(Map.of("text", "bell\u0007 and \u001b[31mred"))
@@ -231,6 +256,19 @@ class AdminApiTest {
                 .body("components.securitySchemes.bearer.type", equalTo("http"))
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
                 .body("paths.'/api/sessions'.get.security[0].keySet()", hasItem("bearer"));
+    }
+
+    /** The audit lines logged so far; none carries the token. */
+    private List<String> audit() {
+        List<String> audit = logs.lines().stream().filter(l -> l.startsWith("io.ciphergram.admin.audit ")).toList();
+        assertThat(audit).noneMatch(l -> l.contains(token));
+        return audit;
+    }
+
+    private double metric(String series) {
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(
+                series.length() + 1))).findFirst().orElseThrow(() -> new AssertionError("no " + series + " in " + metrics));
     }
 
     private Map<String, Map<String, Object>> sessionsByName() {

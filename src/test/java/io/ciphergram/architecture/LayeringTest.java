@@ -28,12 +28,14 @@ class LayeringTest {
             .layer("Console").definedBy("io.ciphergram.cli..")
             .layer("Engine").definedBy("io.ciphergram.relay..", "io.ciphergram.session..")
             .layer("Cluster").definedBy("io.ciphergram.cluster")
+            .layer("Store").definedBy("io.ciphergram.store..")
             .layer("Protocol").definedBy("io.ciphergram.protocol..")
             .layer("Crypto").definedBy("io.ciphergram.crypto..")
             .whereLayer("Edges").mayNotBeAccessedByAnyLayer()
             .whereLayer("Console").mayNotBeAccessedByAnyLayer()
             .whereLayer("Engine").mayOnlyBeAccessedByLayers("Edges")
             .whereLayer("Cluster").mayOnlyBeAccessedByLayers("Edges", "Engine")
+            .whereLayer("Store").mayOnlyBeAccessedByLayers("Edges", "Engine")
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Edges", "Console", "Engine")
             .whereLayer("Crypto").mayOnlyBeAccessedByLayers("Edges", "Console", "Engine", "Protocol");
 
@@ -44,6 +46,19 @@ class LayeringTest {
                     "io.ciphergram.protocol..", "io.ciphergram.crypto..", "io.ciphergram.transport..", "io.ciphergram.server..",
                     "io.ciphergram.api..", "io.ciphergram.cli..", "io.ciphergram.cluster.redis..");
 
+    /** The store port keeps names, keys as bytes, envelopes and lines: it knows no session, frame or framework. */
+    @ArchTest
+    static final ArchRule theStorePortStandsAlone = noClasses().that().resideInAPackage("io.ciphergram.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ciphergram.relay..", "io.ciphergram.session..",
+                    "io.ciphergram.protocol..", "io.ciphergram.crypto..", "io.ciphergram.transport..", "io.ciphergram.server..",
+                    "io.ciphergram.api..", "io.ciphergram.cli..", "io.ciphergram.cluster..");
+
+    /** One path per direction: what sends (outboxes, the v2 sender) never calls back into what receives. */
+    @ArchTest
+    static final ArchRule theSendSideDoesNotReachTheIngress = noClasses().that()
+            .haveSimpleNameEndingWith("Outbox").or().haveSimpleName("V2Sender")
+            .should().dependOnClassesThat().haveSimpleNameEndingWith("Ingress");
+
     @ArchTest
     static final ArchRule sessionsDoNotKnowTheRelay = noClasses().that().resideInAPackage("io.ciphergram.session..")
             .should().dependOnClassesThat().resideInAPackage("io.ciphergram.relay..");
@@ -51,7 +66,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule onlyTheEdgesSeeTheFrameworks = noClasses().that()
             .resideInAnyPackage("io.ciphergram.protocol..", "io.ciphergram.crypto..", "io.ciphergram.session..",
-                    "io.ciphergram.relay..", "io.ciphergram.cli..", "io.ciphergram.cluster")
+                    "io.ciphergram.relay..", "io.ciphergram.cli..", "io.ciphergram.cluster", "io.ciphergram.store..")
             .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS);
 
     /** The gateway translates framing only: no transport holds a key or sees plaintext. */

@@ -131,8 +131,10 @@ class BenchCommandTest {
 
     @Test
     void findCapacityReportsEveryStepAndTheBestWithinTheLossBound() {
-        JsonPath report = bench("--baseline", "plain", "--clients", "3", "--rate", "50", "--duration", "0.5", "--warmup",
+        JsonPath report = bench("--baseline", "plain", "--clients", "3", "--rate", "50", "--duration", "1.5", "--warmup",
                 "0.2", "--drain", "1", "--find-capacity", "--step-factor", "2", "--max-steps", "2", "--json");
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("the progress line tells the time left")
+                .containsPattern("\\[step 1 @ 50/s\\] .* at most \\d+ s left \\(1 of at most 2 steps\\)");
         assertThat(report.getList("steps")).hasSize(2);
         assertThat(report.getDouble("steps[1].offeredRate")).isEqualTo(100.0);
         assertThat(report.getString("stopReason")).isEqualTo("the last of 2 steps ran");
@@ -148,6 +150,37 @@ class BenchCommandTest {
         assertThat(report.getInt("senders")).isEqualTo(2);
         assertThat(report.getString("receiveTarget")).isEqualTo("127.0.0.1:" + udp.port());
         assertLosslessStep(report.getMap("result"));
+    }
+
+    @Test
+    void aRateOverTheServersFloodControlIsNamedAsTheCauseOfTheLoss() {
+        // 2 clients at 100/s each against the default 10/s per session: most of it is flood control's
+        JsonPath report = bench("--server", "127.0.0.1:" + udp.port(), "--profile", "v2", "--clients", "2", "--rate",
+                "200", "--duration", "1", "--warmup", "0.5", "--drain", "1", "--json");
+        assertThat(report.getDouble("result.lossPercent")).isPositive();
+        assertThat(report.getList("warnings", String.class))
+                .anyMatch(w -> w.contains("flood control accepts 10/s per session"))
+                .anyMatch(w -> w.contains("the server's flood control dropped messages"));
+        assertThat(report.getLong("floodControlNotices")).isPositive();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("[server] flood control: 10 messages/s per session")
+                .contains("[FLOOD CONTROL]");
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsReportedWithTheTimeItReallyTook() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            int exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("--server", "127.0.0.1:" + silent.getLocalPort(), "--profile", "v2", "--clients", "2",
+                            "--timeout", "2");
+            double took = (System.nanoTime() - start) / 1e9;
+
+            assertThat(exit).isEqualTo(BenchCommand.SETUP_FAILED);
+            assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("only 0 of 2 clients joined the room in 2\\.\\d s"
+                    + " \\(--timeout 2 s");
+            assertThat(took).as("it waited as long as --timeout said").isBetween(2.0, 5.0);
+        }
     }
 
     @Test

@@ -32,13 +32,14 @@ class ClusterCodecTest {
     @Test
     void everyKindOfMessageSurvivesTheTrip() throws Exception {
         List<ClusterMessage> messages = List.of(
-                new ClusterMessage.Line("node-a.1", "alice", "hello, with  spaces ✓ and \n a line break"),
-                new ClusterMessage.Line("node-a.1", "alice", ""),
+                new ClusterMessage.Line("node-a.1", "#lobby", "alice", 1767225600000L, "hello, with  spaces ✓ and \n a line break"),
+                new ClusterMessage.Line("node-a.1", "#lobby", "alice", 1767225600000L, ""),
                 new ClusterMessage.Direct("b", "bob", "Alice", "just us"),
                 new ClusterMessage.NameChange("b", 42, ClusterMessage.Change.CLAIMED, "Bob_2"),
                 new ClusterMessage.NameChange("b", 43, ClusterMessage.Change.RELEASED, "Bob_2"),
                 new ClusterMessage.NameChange("b", 44, ClusterMessage.Change.JOINED, "guest-7"),
                 new ClusterMessage.NameChange("b", Long.MAX_VALUE / 10, ClusterMessage.Change.LEFT, "x.y"),
+                new ClusterMessage.Moved("b", "bob", "#dev"),
                 new ClusterMessage.Hello("c"),
                 new ClusterMessage.Bye("c"));
         for (ClusterMessage message : messages) {
@@ -47,9 +48,21 @@ class ClusterCodecTest {
     }
 
     @Test
+    void anEnvelopeCrossesAsItsSenderSealedIt() throws Exception {
+        byte[] envelope = {1, 1, 0x61, 1, 0x62, 0, 0, 0, 1, 0, (byte) 0xff};
+        ClusterMessage.Sealed back = (ClusterMessage.Sealed) roundTrip(
+                new ClusterMessage.Sealed("a", "alice", "bob", 1767225600000L, envelope));
+        assertThat(back.envelope()).isEqualTo(envelope);
+        assertThat(back.from() + " " + back.to() + " " + back.timeMillis()).isEqualTo("alice bob 1767225600000");
+        assertThat(reasonFor("cg1 sealed a alice bob 1 not*base64")).isEqualTo(ClusterCodec.Reason.MALFORMED);
+        assertThat(reasonFor("cg1 moved a bob dev")).as("a room starts with #").isEqualTo(ClusterCodec.Reason.MALFORMED);
+        assertThat(reasonFor("cg1 moved a bob #Dev")).as("rooms cross in canonical form").isEqualTo(ClusterCodec.Reason.MALFORMED);
+    }
+
+    @Test
     void theWireFormIsOneReadableLine() {
-        assertThat(new String(ClusterCodec.encode(new ClusterMessage.Line("a", "alice", "hi there")), StandardCharsets.UTF_8))
-                .isEqualTo("cg1 line a alice hi there");
+        assertThat(new String(ClusterCodec.encode(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, "hi there")), StandardCharsets.UTF_8))
+                .isEqualTo("cg1 line a #lobby alice 1767225600000 hi there");
         assertThat(new String(ClusterCodec.encode(new ClusterMessage.NameChange("a", 7, ClusterMessage.Change.JOINED, "Bob")),
                 StandardCharsets.UTF_8)).isEqualTo("cg1 joined a 7 Bob");
     }
@@ -57,8 +70,8 @@ class ClusterCodecTest {
     @Test
     void theLongestTextFitsAndLongerIsRefused() throws Exception {
         String longest = "é".repeat(ClusterCodec.MAX_TEXT_BYTES / 2);
-        assertThat(roundTrip(new ClusterMessage.Line("a", "alice", longest))).isEqualTo(new ClusterMessage.Line("a", "alice", longest));
-        assertThat(reasonFor("cg1 line a alice " + "x".repeat(ClusterCodec.MAX_TEXT_BYTES + 1)))
+        assertThat(roundTrip(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, longest))).isEqualTo(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, longest));
+        assertThat(reasonFor("cg1 line a #lobby alice 1 " + "x".repeat(ClusterCodec.MAX_TEXT_BYTES + 1)))
                 .isEqualTo(ClusterCodec.Reason.OVERSIZE);
         assertThat(reasonFor(new byte[ClusterCodec.MAX_MESSAGE_BYTES + 1])).isEqualTo(ClusterCodec.Reason.OVERSIZE);
     }
@@ -89,7 +102,7 @@ class ClusterCodecTest {
     @Test
     void noBytesMakeTheDecoderFailAnyOtherWay() {
         Random random = new Random(20261126);
-        List<byte[]> seeds = List.of(ClusterCodec.encode(new ClusterMessage.Line("a", "alice", "hello there")),
+        List<byte[]> seeds = List.of(ClusterCodec.encode(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, "hello there")),
                 ClusterCodec.encode(new ClusterMessage.Direct("a", "alice", "bob", "psst")),
                 ClusterCodec.encode(new ClusterMessage.NameChange("a", 12, ClusterMessage.Change.CLAIMED, "carol")),
                 ClusterCodec.encode(new ClusterMessage.Bye("a")));

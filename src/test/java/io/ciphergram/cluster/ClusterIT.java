@@ -31,6 +31,7 @@ import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.testing.Browser;
 import io.ciphergram.testing.ChatPeer;
 import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.testing.OriginalClient;
 import io.ciphergram.testing.ProcessPeer;
 import io.ciphergram.testing.RedisServer;
 import io.ciphergram.testing.ServiceProcess;
@@ -50,8 +51,6 @@ class ClusterIT {
     private static final Path WORK = Path.of("target/it-cluster");
     private static final Path CLI = Path.of(System.getProperty("ciphergram.cli-jar", "target/ciphergram-cli.jar"));
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static final String PYTHON = "/usr/bin/python3";
-    private static final Path SEED_CLIENT = Path.of("src/test/python/seed_client.py");
     private static final String TOKEN = "it-cluster-token-31c7";
     /** The stated bound: ciphergram.cluster.ttl (10 s) + ciphergram.cluster.heartbeat (2 s), with room to spare. */
     private static final Duration PRESENCE_BOUND = Duration.ofSeconds(15);
@@ -89,18 +88,15 @@ class ClusterIT {
     private static final class Participant {
         final String name;
         final String at;
-        /** The no-handshake variant puts its own name before every text (the server calls it guest-N). */
-        final String ownName;
         private final Saying saying;
         private final Consumer<String> awaiting;
         private final Supplier<List<String>> received;
         private final AutoCloseable client;
 
-        Participant(String name, String at, String ownName, Saying saying, Consumer<String> awaiting,
+        Participant(String name, String at, Saying saying, Consumer<String> awaiting,
                 Supplier<List<String>> received, AutoCloseable client) {
             this.name = name;
             this.at = at;
-            this.ownName = ownName;
             this.saying = saying;
             this.awaiting = awaiting;
             this.received = received;
@@ -108,15 +104,19 @@ class ClusterIT {
         }
 
         static Participant of(ChatPeer<?> peer, String name, String at) {
-            return new Participant(name, at, null, peer::say, peer::awaitLine, peer::received, peer);
+            return new Participant(name, at, peer::say, peer::awaitLine, peer::received, peer);
         }
 
-        static Participant of(ProcessPeer process, String name, String at, String ownName) {
-            return new Participant(name, at, ownName, process::say, process::awaitLine, process::stdout, process);
+        static Participant of(ProcessPeer process, String name, String at) {
+            return new Participant(name, at, process::say, process::awaitLine, process::stdout, process);
+        }
+
+        static Participant of(OriginalClient client, String name, String at) {
+            return new Participant(name, at, client::say, client::awaitLine, client::stdout, client);
         }
 
         static Participant of(Browser browser, String name, String at) {
-            return new Participant(name, at, null, browser::say, line -> browser.awaitMessage(line::equals),
+            return new Participant(name, at, browser::say, line -> browser.awaitMessage(line::equals),
                     browser::messages, browser);
         }
 
@@ -134,7 +134,7 @@ class ClusterIT {
 
         /** How the others see {@code text} when this participant says it. */
         String heard(String text) {
-            return ownName == null ? name + ": " + text : name + ": " + ownName + ": " + text;
+            return name + ": " + text;
         }
 
         @Override
@@ -147,7 +147,7 @@ class ClusterIT {
 
     @BeforeAll
     void twoInstancesAndTheirClients() throws Exception {
-        assertThat(Files.isExecutable(Path.of(PYTHON))).as("Debian's python3").isTrue();
+        OriginalClient.requirePython();
         assertThat(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER))
                 .as("Debian's chromium and chromium-driver").isTrue();
         Files.createDirectories(WORK);
@@ -163,17 +163,16 @@ class ClusterIT {
         kai = own(Participant.of(kaiPeer, "kai", "a"));
         ClassicPeer kboPeer = ClassicPeer.join(b.udpPort(), "kbo");
         kbo = own(Participant.of(kboPeer, "kbo", "b"));
-        pya = own(seed(a, "pya", false));
-        Participant guestA = own(seed(a, "pva", true));
-        own(seed(b, "pyb", false));
-        Participant guestB = own(seed(b, "pvb", true));
+        pya = own(original(a, OriginalClient.Variant.SEED, "pya"));
+        own(original(a, OriginalClient.Variant.BARS, "pva"));
+        own(original(b, OriginalClient.Variant.SEED, "pyb"));
+        own(original(b, OriginalClient.Variant.COLON, "pvb"));
         own(console(a, "vca"));
         vcb = own(console(b, "vcb"));
         waPage = web(a, "wa");
         wa = own(Participant.of(waPage, "wa", "a"));
         wbPage = web(b, "wb");
         wb = own(Participant.of(wbPage, "wb", "b"));
-        assertThat(guestA.name).as("guest names are unique across instances").isNotEqualTo(guestB.name);
         awaitEveryoneListedOn(kaiPeer);
         awaitEveryoneListedOn(kboPeer);
     }
@@ -192,35 +191,33 @@ class ClusterIT {
         return participant;
     }
 
-    /** A client of the original Python system; it joins the room with its first message. */
-    private Participant seed(ServiceProcess at, String name, boolean noHandshake) throws IOException {
-        List<String> command = new ArrayList<>(List.of(PYTHON, SEED_CLIENT.toString(), "--port",
-                Integer.toString(at.udpPort()), "--name", name));
-        if (noHandshake) {
-            command.add("--no-handshake");
-        }
-        ProcessPeer process = new ProcessPeer(command);
-        process.awaitStderr("ready"::equals);
-        String effective = name;
-        if (noHandshake) {
-            // it puts its name before every text, so it cannot send a command: it joins by saying something
-            String welcome = process.awaitLine(l -> l.startsWith("* connected as guest-"));
-            effective = welcome.substring("* connected as ".length(), welcome.indexOf(';'));
-            process.say("joining");
-            kai.awaitLine("* " + effective + " joined");
+    /**
+     * A client of the original Python system, its name and first line piped in one go; it joins the room
+     * with that line. The variants put their name before every text, and the server takes it for theirs.
+     */
+    private Participant original(ServiceProcess at, OriginalClient.Variant variant, String name) throws IOException {
+        OriginalClient client;
+        if (variant == OriginalClient.Variant.SEED) {
+            // The seed client reads lines before its key reply may have arrived, and then sends nothing: it
+            // is piped its name alone, and says its first line once it has been welcomed.
+            client = OriginalClient.start(variant, at.udpPort(), name);
+            client.awaitLine(ClassicPeer.welcome(name));
+            client.say("joining");
         } else {
-            process.awaitLine(ClassicPeer.welcome(name));
-            process.say("/help");
-            process.awaitLine(l -> l.startsWith("* commands"));
+            client = OriginalClient.start(variant, at.udpPort(), name, "joining");
         }
-        return Participant.of(process, effective, at == a ? "a" : "b", noHandshake ? name : null);
+        kai.awaitLine("* " + name + " joined");
+        kai.awaitLine(name + ": joining");
+        return Participant.of(client, name, at == a ? "a" : "b");
     }
 
     private Participant console(ServiceProcess at, String name) throws IOException {
         ProcessPeer process = new ProcessPeer(List.of(JAVA, "-jar", CLI.toString(), "client", "--server",
-                "127.0.0.1:" + at.udpPort(), "--name", name, "--known-servers", WORK.resolve("known-" + name).toString()));
+                "127.0.0.1:" + at.udpPort(), "--name", name, "--known-servers", WORK.resolve("known-" + name).toString(),
+                "--identity", WORK.resolve("identity-" + name).toString(), "--known-users",
+                WORK.resolve("known-users-" + name).toString()));
         process.awaitLine("* you are " + name + "; /help lists commands");
-        return Participant.of(process, name, at == a ? "a" : "b", null);
+        return Participant.of(process, name, at == a ? "a" : "b");
     }
 
     private Browser web(ServiceProcess at, String name) throws IOException {
@@ -327,6 +324,21 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void aSealedMessageCrossesUnreadAndHistoryIsSharedByTheInstances() throws Exception {
+        Participant vca = everyone.stream().filter(p -> p.name.equals("vca")).findFirst().orElseThrow();
+        vca.say("/msg vcb sealed across the instances 5521");
+        vcb.awaitLine("vca (private, end-to-end): sealed across the instances 5521");
+        // a newcomer on b is sent what was said on a: the instances share one history in Redis
+        try (ClassicPeer late = ClassicPeer.join(b.udpPort(), "late")) {
+            await().atMost(ClassicPeer.WAIT).until(() -> late.history().stream()
+                    .anyMatch(l -> l.endsWith("] kai: marker after the private messages")));
+            assertThat(late.history()).as("each line once, though both instances delivered it")
+                    .filteredOn(l -> l.endsWith("] kai: marker after the private messages")).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(5)
     void aNameTakenOnOneInstanceGetsASuffixOnTheOther() throws Exception {
         try (ClassicPeer second = ClassicPeer.join(b.udpPort(), "KAI")) {
             assertThat(second.received()).contains(
@@ -335,12 +347,13 @@ class ClusterIT {
         }
         kai.awaitLine("* KAI2 left");
         try (V2Peer twin = V2Peer.join(new InetSocketAddress("127.0.0.1", a.udpPort()), "vcb", WORK.resolve("known-twin"))) {
-            twin.awaitLine("* you are vcb2 (vcb is taken); /help lists commands");
+            // vcb is online on b, and its name is bound to its identity (shared by the instances in Redis)
+            twin.awaitLine("* you are vcb2 (vcb belongs to another identity); /help lists commands");
         }
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withRedisStoppedLocalChatGoesOnAndWhenItIsBackTheInstancesChatAgain() throws Exception {
         redis.stop();
         kai.awaitLine(LINK_DOWN);
@@ -377,7 +390,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void whenAnInstanceIsKilledItsUsersLeaveEveryoneElsesRoomWithinTheBound() throws Exception {
         List<Participant> onB = everyone.stream().filter(p -> p.at.equals("b")).toList();
         List<Participant> onA = everyone.stream().filter(p -> p.at.equals("a")).toList();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.protocol.TokenBucket;
-import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Constants;
@@ -158,10 +158,10 @@ class V2DocVectorsTest {
         assertThat(atServer.messages()).singleElement()
                 .satisfies(m -> assertThat(new String(m, StandardCharsets.UTF_8)).isEqualTo("hello"));
 
-        List<byte[]> ack = server.poll(T0 + ReliableConstants.DELAYED_ACK_NANOS);
+        List<byte[]> ack = server.poll(T0 + V2Constants.DELAYED_ACK_NANOS);
         assertThat(ack).hasSize(1);
         assertThat(HEX.formatHex(ack.get(0))).isEqualTo(expected.get(1));
-        client.open((V2Frame.Data) V2Codec.decode(ack.get(0)), T0 + ReliableConstants.DELAYED_ACK_NANOS);
+        client.open((V2Frame.Data) V2Codec.decode(ack.get(0)), T0 + V2Constants.DELAYED_ACK_NANOS);
         assertThat(client.allAcknowledged()).isTrue();
 
         assertThat(HEX.formatHex(server.close(T0 + 1))).isEqualTo(expected.get(2));

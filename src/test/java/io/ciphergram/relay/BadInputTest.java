@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.protocol.ClassicCodec;
@@ -43,17 +42,8 @@ class BadInputTest {
     @Inject
     UdpTransport udp;
 
-    private LogCapture logs;
-
-    @BeforeEach
-    void captureLogs() {
-        logs = LogCapture.install();
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        logs.close();
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metricsUrl;
@@ -142,23 +132,28 @@ class BadInputTest {
     }
 
     @Test
-    void aFloodFromOneAddressIsCutOffBeforeCrypto() throws Exception {
-        try (ClassicPeer flooder = ClassicPeer.join(udp.port(), "b3flood")) {
+    void garbageFromOneAddressIsCutOffBeforeCryptoWithoutSpendingItsOwnersAllowance() throws Exception {
+        try (ClassicPeer owner = ClassicPeer.join(udp.port(), "b3flood")) {
             long undecryptable = dropped("undecryptable");
+            long forged = dropped("forged_flood");
             long flooded = dropped("flooded");
             SecureRandom random = new SecureRandom();
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 400; i++) {
                 byte[] garbage = new byte[64];
                 random.nextBytes(garbage);
-                flooder.sendRaw(b64(garbage)); // each would cost an AES decryption if it got that far
+                owner.sendRaw(b64(garbage)); // each would cost an AES decryption if it got that far
             }
             await().atMost(ClassicPeer.WAIT)
-                    .until(() -> dropped("undecryptable") + dropped("flooded") >= undecryptable + flooded + 60);
-            // At most the burst of 20 reached the cipher (less what the join used, plus what refilled since);
-            // the rest never did.
-            assertThat(dropped("undecryptable") - undecryptable).isLessThanOrEqualTo(20);
-            assertThat(dropped("flooded") - flooded).isGreaterThanOrEqualTo(40);
-            flooder.awaitLine(l -> l.startsWith("* slow down"));
+                    .until(() -> dropped("undecryptable") + dropped("forged_flood") >= undecryptable + forged + 400);
+            // At most the failure budget (200 at once, 100 a second since) reached the cipher; the rest never did.
+            assertThat(dropped("undecryptable") - undecryptable).isLessThanOrEqualTo(260);
+            assertThat(dropped("forged_flood") - forged).isGreaterThanOrEqualTo(140);
+            assertThat(dropped("flooded") - flooded).as("none of it spent the owner's flood allowance").isZero();
+            await().atMost(ClassicPeer.WAIT).until(() -> {
+                owner.say("/help"); // once the forger stops, the owner is heard again
+                return owner.received().stream().filter(l -> l.startsWith("* commands")).count() >= 2;
+            });
+            assertThat(owner.received()).noneMatch(l -> l.startsWith("* slow down"));
         }
     }
 

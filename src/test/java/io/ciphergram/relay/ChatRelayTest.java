@@ -50,33 +50,41 @@ class ChatRelayTest {
     }
 
     @Test
-    void floodedMessagesAreDroppedWithOneNoticePerBurst() {
+    void floodedMessagesAreDroppedWithANoticeAtMostEveryFiveSeconds() {
         ClassicClient alice = client(1).joinRoom("alice");
         ClassicClient bob = client(2).joinRoom("bob");
-        // ACK, key, name and /help used 4 of alice's 20 tokens (the SYN came before her handshake); of 30
-        // messages at one instant 16 pass and 14 are dropped.
+        // Only messages that decrypt count: her /help took 1 of her 20 tokens (the handshake took none); of
+        // 30 messages at one instant 19 pass and 11 are dropped.
         for (int i = 0; i < 30; i++) {
             alice.say("m" + i);
         }
-        assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: m"))).hasSize(16);
-        assertThat(f.counters.droppedCount(DropReason.FLOODED)).isEqualTo(14);
+        assertThat(bob.texts().stream().filter(t -> t.startsWith("alice: m"))).hasSize(19);
+        assertThat(f.counters.droppedCount(DropReason.FLOODED)).isEqualTo(11);
         assertThat(alice.texts().stream().filter(t -> t.startsWith("* slow down"))).hasSize(1);
 
         f.clock.addAndGet(Duration.ofMillis(100).toNanos()); // one token back
         alice.say("after a pause");
         assertThat(bob.texts()).contains("alice: after a pause");
         alice.say("too soon again");
+        assertThat(alice.texts().stream().filter(t -> t.startsWith("* slow down"))).as("not again within 5 s").hasSize(1);
+        f.clock.addAndGet(Duration.ofSeconds(5).toNanos());
+        for (int i = 0; i < 60; i++) {
+            alice.say("again " + i);
+        }
         assertThat(alice.texts().stream().filter(t -> t.startsWith("* slow down"))).hasSize(2);
     }
 
     @Test
-    void floodControlComesBeforeAnyCryptoWork() {
-        ClassicClient alice = client(1).join("alice");
+    void whatDoesNotEvenDecodeCostsNoCryptoAndNoFloodAllowance() {
+        ClassicClient alice = client(1).joinRoom("alice");
+        ClassicClient bob = client(2).joinRoom("bob");
         for (int i = 0; i < 40; i++) {
             alice.send(ascii("!!not base64!!"));
         }
-        assertThat(f.counters.droppedCount(DropReason.MALFORMED_BASE64)).isEqualTo(17);
-        assertThat(f.counters.droppedCount(DropReason.FLOODED)).isEqualTo(23);
+        assertThat(f.counters.droppedCount(DropReason.MALFORMED_BASE64)).isEqualTo(40);
+        assertThat(f.counters.droppedCount(DropReason.FLOODED)).isZero();
+        alice.say("still mine");
+        assertThat(bob.texts()).contains("alice: still mine");
     }
 
     @Test

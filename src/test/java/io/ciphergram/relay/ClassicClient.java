@@ -74,8 +74,16 @@ final class ClassicClient {
     void sendKey() {
         int before = fixture.sentTo(peer).size();
         send(keyDatagram());
+        takeKeyReply(before);
+    }
+
+    /**
+     * Takes the session key from the first key reply among the datagrams sent to this address from the
+     * {@code from}-th on (for a test that lets the reply come later than the key).
+     */
+    void takeKeyReply(int from) {
         key = null;
-        for (byte[] d : fixture.sentTo(peer).subList(before, fixture.sentTo(peer).size())) {
+        for (byte[] d : fixture.sentTo(peer).subList(from, fixture.sentTo(peer).size())) {
             try {
                 ClassicFrame reply = ClassicCodec.decodeFromServer(d, ClassicCodec.ServerExpects.KEY_REPLY);
                 key = ClassicKeyTransport.unwrap(KEYS.getPrivate(), ((ClassicFrame.KeyReply) reply).encryptedKey());

@@ -38,6 +38,8 @@ class ClusterRoomTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final Deque<Runnable> wire = new ArrayDeque<>();
     private final MemoryHub hub = new MemoryHub(clock::get, wire::add);
+    /** Every instance made, in order: each flushes its link when the test settles. */
+    private final List<Instance> instances = new java.util.ArrayList<>();
     private final Instance a = new Instance("a");
     private final Instance b = new Instance("b");
 
@@ -45,35 +47,27 @@ class ClusterRoomTest {
     private final class Instance {
         final SessionRegistry sessions = new SessionRegistry(SessionLimits.defaults(), clock::get, Confinement.firstUse());
         final Counters counters = new Counters();
-        final Room room = new Room(sessions, counters, peer -> { });
+        final TestRooms routing = new TestRooms(sessions, counters);
+        final Rooms room = routing.rooms;
         final ClusterNode node;
         final String id;
         int nextPort = 1;
 
         Instance(String id) {
             this.id = id;
+            instances.add(this);
             ClusterSettings settings = new ClusterSettings("test", id, HEARTBEAT, TTL);
             node = new ClusterNode(settings, hub.link(settings), Runnable::run, clock::get);
-            ClusterBridge bridge = new ClusterBridge(sessions, room, node);
-            room.cluster(node);
+            ClusterBridge bridge = new ClusterBridge(sessions, room, routing.privately, node);
+            room.cluster(node, false);
             sessions.claimNamesWith(bridge);
             node.start(bridge);
         }
 
         Member join(String name) {
             PeerId peer = Peers.udp(id.equals("a") ? "10.0.0.1" : "10.0.0.2", nextPort++);
-            ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), name == null,
-                    sessions.classicGate(peer), new SentBlocks(16), clock.get());
             RecordingOutbox outbox = new RecordingOutbox();
-            session.reachThrough(outbox);
-            sessions.makeRoomFor(peer, true);
-            if (name == null) {
-                sessions.registerGuest(session);
-            } else {
-                sessions.register(session, name);
-            }
-            room.arrived(session, name, null, true);
-            room.proven(session);
+            ClassicSession session = HandMadeSessions.member(sessions, room, peer, name, outbox, clock.get());
             settle();
             return new Member(this, session, outbox);
         }
@@ -101,7 +95,7 @@ class ClusterRoomTest {
 
         /** Says {@code text}, and everything it causes on either instance happens. */
         void say(String text) {
-            at.room.onText(session, text);
+            at.routing.commands.text(session, text);
             settle();
         }
     }
@@ -109,13 +103,11 @@ class ClusterRoomTest {
     /** Everything queued on either link goes out, and everything on the wire arrives, until all is quiet. */
     private void settle() {
         do {
-            a.node.flush();
-            b.node.flush();
+            instances.forEach(i -> i.node.flush());
             while (!wire.isEmpty()) {
                 wire.poll().run();
             }
-            a.node.flush();
-            b.node.flush();
+            instances.forEach(i -> i.node.flush());
         } while (!wire.isEmpty());
     }
 
@@ -176,6 +168,48 @@ class ClusterRoomTest {
     }
 
     @Test
+    void roomsSpanTheInstancesLinesJoinsAndWhoStayInTheirRoom() {
+        Member alice = a.join("alice");
+        Member bob = b.join("bob");
+        Member carol = b.join("carol");
+        alice.say("/join #dev");
+        assertThat(bob.lines()).endsWith("* alice left");
+        bob.say("/join #dev");
+        assertThat(alice.lines()).endsWith("* bob joined");
+        assertThat(carol.lines()).endsWith("* bob left");
+        alice.say("for dev");
+        assertThat(bob.lines()).containsOnlyOnce("alice: for dev");
+        assertThat(carol.lines()).noneMatch(l -> l.contains("for dev"));
+        carol.say("for the lobby");
+        assertThat(alice.lines()).noneMatch(l -> l.contains("for the lobby"));
+        alice.say("/who");
+        assertThat(alice.lines()).endsWith("* online (2): alice, bob");
+        carol.say("/rooms");
+        assertThat(carol.lines()).endsWith("* rooms: #dev (2), #lobby (1)");
+        b.room.end(bob.session);
+        settle();
+        assertThat(alice.lines()).endsWith("* bob left");
+        assertThat(carol.lines()).as("when bob went to #dev, not when he quit").containsOnlyOnce("* bob left");
+    }
+
+    @Test
+    void theClusterPortsLobbyIsTheProtocols() {
+        assertThat(io.ciphergram.cluster.Cluster.LOBBY).isEqualTo(io.ciphergram.protocol.RoomName.LOBBY);
+    }
+
+    @Test
+    void aNewcomerLearnsWhichRoomTheOthersMembersAreIn() {
+        Member alice = a.join("alice");
+        alice.say("/join #dev");
+        Instance c = new Instance("c");
+        settle();
+        Member dave = c.join("dave");
+        heartbeats(1, a, b, c);
+        dave.say("/rooms");
+        assertThat(dave.lines()).endsWith("* rooms: #dev (1), #lobby (1)");
+    }
+
+    @Test
     void aPrivateMessageCrossesToItsTargetOnly() {
         Member alice = a.join("alice");
         Member bob = b.join("bob");
@@ -207,12 +241,10 @@ class ClusterRoomTest {
         // both pick "carol" before either hears of the other's claim
         PeerId peerA = Peers.udp("10.0.0.1", 99);
         PeerId peerB = Peers.udp("10.0.0.2", 99);
-        ClassicSession carolA = newSession(a, peerA);
-        ClassicSession carolB = newSession(b, peerB);
-        a.sessions.register(carolA, "carol");
-        b.sessions.register(carolB, "carol");
-        a.room.arrived(carolA, "carol", null, true);
-        b.room.arrived(carolB, "carol", null, true);
+        ClassicSession carolA = HandMadeSessions.arrived(a.sessions, a.room, peerA, "carol", new RecordingOutbox(),
+                clock.get());
+        ClassicSession carolB = HandMadeSessions.arrived(b.sessions, b.room, peerB, "carol", new RecordingOutbox(),
+                clock.get());
         a.room.proven(carolA);
         b.room.proven(carolB);
         settle();
@@ -227,13 +259,6 @@ class ClusterRoomTest {
         assertThat(hub.holder("carol2")).isEqualTo("b");
     }
 
-    private ClassicSession newSession(Instance at, PeerId peer) {
-        ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
-                at.sessions.classicGate(peer), new SentBlocks(16), clock.get());
-        session.reachThrough(new RecordingOutbox());
-        at.sessions.makeRoomFor(peer, true);
-        return session;
-    }
 
     @Test
     void aDeadInstancesUsersLeaveWithinTheBoundAndNotBeforeTheTtl() {
@@ -252,7 +277,7 @@ class ClusterRoomTest {
         Duration gone = Duration.ofNanos(clock.get() - died);
         assertThat(gone).isGreaterThanOrEqualTo(TTL.minus(HEARTBEAT)).isLessThanOrEqualTo(TTL.plus(HEARTBEAT));
         assertThat(alice.lines()).contains("* bob left");
-        assertThat(a.node.members()).isEmpty();
+        assertThat(a.node.members("#lobby")).isEmpty();
         assertThat(hub.holder("bob")).as("its names are free again").isNull();
         Member newBob = a.join("bob");
         assertThat(newBob.name()).isEqualTo("bob");

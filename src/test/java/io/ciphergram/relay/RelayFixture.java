@@ -31,6 +31,11 @@ final class RelayFixture {
     final SessionRegistry sessions;
     final ChatRelay relay;
     final List<Sent> sent = new ArrayList<>();
+    /** The handshake workers: inline unless a test defers them. */
+    final DeferredOffload offload = new DeferredOffload();
+    /** The wall clock the relay stamps lines with (2026-01-01T00:00Z at first). */
+    final AtomicLong millis = new AtomicLong(1_767_225_600_000L);
+    final io.ciphergram.store.MemoryStore store;
 
     RelayFixture(int maxSessions, double floodPerSecond, double floodBurst, ServerHandshake handshake, long startNanos) {
         this(RelaySettings.defaults().with(SessionLimits.defaults().withMaxSessions(maxSessions)
@@ -40,8 +45,10 @@ final class RelayFixture {
     RelayFixture(RelaySettings settings, ServerHandshake handshake, long startNanos) {
         this.clock = new AtomicLong(startNanos);
         this.sessions = new SessionRegistry(settings.sessions(), clock::get, Confinement.firstUse());
-        this.relay = new ChatRelay(sessions, counters, settings, handshake, Runnable::run, timers, Offload.DIRECT,
-                RelayEvents.PLAIN);
+        this.store = io.ciphergram.store.MemoryStore.open(settings.storage(), Runnable::run, millis::get);
+        this.relay = new ChatRelay(sessions, counters, settings, handshake, Runnable::run, timers, offload,
+                RelayEvents.PLAIN, store, millis::get);
+        relay.start();
         relay.attach(PeerId.UDP, (to, datagram) -> sent.add(new Sent(to, datagram)));
     }
 

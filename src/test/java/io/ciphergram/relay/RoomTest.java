@@ -23,7 +23,8 @@ class RoomTest {
     private final Counters counters = new Counters();
     private final SessionRegistry sessions = new SessionRegistry(SessionLimits.defaults(), () -> 0,
             Confinement.firstUse());
-    private final Room room = new Room(sessions, counters, peer -> { });
+    private final TestRooms routing = new TestRooms(sessions, counters);
+    private final Rooms room = routing.rooms;
     private int nextPort = 1;
 
     record Member(ClassicSession session, RecordingOutbox outbox) {
@@ -34,18 +35,8 @@ class RoomTest {
 
     private Member join(String name, boolean guest) {
         PeerId peer = Peers.udp("10.0.0.1", nextPort++);
-        ClassicSession session = new ClassicSession(peer, SessionKey.random(new SecureRandom()), guest,
-                sessions.classicGate(peer), new SentBlocks(16), 0);
         RecordingOutbox outbox = new RecordingOutbox();
-        session.reachThrough(outbox);
-        sessions.makeRoomFor(peer, true);
-        if (guest) {
-            sessions.registerGuest(session);
-        } else {
-            sessions.register(session, name);
-        }
-        room.arrived(session, name, null, true);
-        room.proven(session);
+        ClassicSession session = HandMadeSessions.member(sessions, room, peer, guest ? null : name, outbox, 0);
         return new Member(session, outbox);
     }
 
@@ -58,7 +49,7 @@ class RoomTest {
         Member alice = join("alice");
         Member bob = join("bob");
         Member carol = join("carol");
-        room.onText(alice.session(), "hello");
+        routing.commands.text(alice.session(), "hello");
         assertThat(bob.lines()).endsWith("alice: hello");
         assertThat(carol.lines()).endsWith("alice: hello");
         assertThat(alice.lines()).noneMatch(l -> l.contains("hello"));
@@ -82,7 +73,7 @@ class RoomTest {
     void aGuestsTextIsRelayedUnderItsServerGivenName() {
         Member alice = join("alice");
         Member guest = join(null, true);
-        room.onText(guest.session(), "dave: hi");
+        routing.commands.text(guest.session(), "dave: hi");
         assertThat(alice.lines()).endsWith("guest-1: dave: hi");
     }
 
@@ -90,14 +81,9 @@ class RoomTest {
     void anUnprovenSessionIsNotInTheRoom() {
         Member alice = join("alice");
         PeerId peer = Peers.udp("10.0.0.9", 1);
-        ClassicSession lurker = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
-                sessions.classicGate(peer), new SentBlocks(16), 0);
         RecordingOutbox outbox = new RecordingOutbox();
-        lurker.reachThrough(outbox);
-        sessions.makeRoomFor(peer, true);
-        sessions.register(lurker, "lurker");
-        room.arrived(lurker, "lurker", null, true);
-        room.onText(alice.session(), "only for members");
+        ClassicSession lurker = HandMadeSessions.arrived(sessions, room, peer, "lurker", outbox, 0);
+        routing.commands.text(alice.session(), "only for members");
         assertThat(alice.lines()).noneMatch(l -> l.contains("lurker"));
         assertThat(outbox.lines).containsExactly("* you are lurker; say something to join the room (/help lists commands)");
         assertThat(room.end(lurker)).isTrue();
@@ -111,7 +97,7 @@ class RoomTest {
         assertThat(room.end(bob.session())).isTrue();
         assertThat(room.end(bob.session())).isFalse();
         assertThat(alice.lines()).containsOnlyOnce("* bob left");
-        room.onText(alice.session(), "after bob left");
+        routing.commands.text(alice.session(), "after bob left");
         assertThat(bob.lines()).noneMatch(l -> l.contains("after bob left"));
     }
 
@@ -119,7 +105,7 @@ class RoomTest {
     void aTextOverTheSendersOwnLimitIsRefusedWithANotice() {
         Member alice = join("alice");
         Member bob = join("bob");
-        room.onText(alice.session(), "y".repeat(ClassicCodec.MAX_TEXT_BYTES));
+        routing.commands.text(alice.session(), "y".repeat(ClassicCodec.MAX_TEXT_BYTES));
         assertThat(alice.lines()).endsWith("* message not sent: 3062 bytes, at most 3055 fit in one message");
         assertThat(bob.lines()).noneMatch(l -> l.contains("yyyy"));
         assertThat(counters.refusedCount()).isEqualTo(1);
@@ -130,7 +116,7 @@ class RoomTest {
         Member alice = join("alice");
         Member bob = join("bob");
         bob.outbox().refusing = true;
-        room.onText(alice.session(), "lost on the way");
+        routing.commands.text(alice.session(), "lost on the way");
         assertThat(counters.relayedCount()).isZero();
     }
 

@@ -1,6 +1,7 @@
 package io.ciphergram.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.ClassicFrame;
+import io.ciphergram.protocol.DropReason;
 import io.ciphergram.testing.ChatPeer;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.V2Peer;
@@ -39,6 +41,9 @@ class SpoofedSourceTest {
 
     @Inject
     UdpTransport udp;
+
+    @Inject
+    Counters counters;
 
     @TempDir
     Path home;
@@ -66,8 +71,13 @@ class SpoofedSourceTest {
                 ClassicPeer alice = ClassicPeer.join(udp.port(), "s1alice");
                 ClassicPeer dave = ClassicPeer.join(udp.port(), "s1dave")) {
             carol.awaitLine("* s1dave joined");
+            long outOfState = counters.droppedCount(DropReason.OUT_OF_STATE);
 
             spoof(carol.connection().localAddress(), ascii("SYN"), key);
+            // The forged datagrams reached the server (this test could pass without them otherwise): the two
+            // at carol's address, classic frames at a v2 address, were dropped there.
+            await().atMost(ClassicPeer.WAIT)
+                    .until(() -> counters.droppedCount(DropReason.OUT_OF_STATE) >= outOfState + 2);
             spoof(alice.connection().localAddress(), ascii("SYN"), ascii("ACK"), key, ascii("mallory"));
 
             carol.say("carol still here");

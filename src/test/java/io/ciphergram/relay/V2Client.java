@@ -25,6 +25,8 @@ final class V2Client {
     SecureChannel channel;
     byte[] keyOffer;
     final List<String> texts = new ArrayList<>();
+    /** Every message the relay sent, as it came (app frames for a framed client). */
+    final List<byte[]> messages = new ArrayList<>();
     private int readUpTo;
 
     V2Client(RelayFixture fixture, PeerId peer) {
@@ -33,7 +35,16 @@ final class V2Client {
     }
 
     V2Client join(String name) throws Exception {
-        ClientHandshake handshake = new ClientHandshake(name, RANDOM);
+        return join(new ClientHandshake(name, RANDOM));
+    }
+
+    /** Joins offering an identity (null: none), features and a resume point, as our clients do. */
+    V2Client join(String name, io.ciphergram.crypto.IdentityKeyPair identity, int features, V2Frame.Resume resume)
+            throws Exception {
+        return join(new ClientHandshake(name, RANDOM).offering(identity, features, resume));
+    }
+
+    private V2Client join(ClientHandshake handshake) throws Exception {
         fixture.relay.onDatagram(peer, handshake.hello());
         keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(last()));
         fixture.relay.onDatagram(peer, keyOffer);
@@ -44,8 +55,14 @@ final class V2Client {
         channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(), e.transcriptHash(),
                 new TokenBucket(0, 1, fixture.clock.get()), TimeUnit.SECONDS.toNanos(10), V2Constants.REKEY_AFTER_MESSAGES,
                 V2Constants.REKEY_AFTER_NANOS, fixture.clock.get());
+        confirmKeys();
         read();
         return this;
+    }
+
+    /** The client's first record, as our clients send it at once: the server makes the session a member. */
+    void confirmKeys() {
+        fixture.relay.onDatagram(peer, channel.ping(fixture.clock.get()));
     }
 
     byte[] last() {
@@ -55,7 +72,12 @@ final class V2Client {
 
     /** Sends a text and returns the datagrams that carried it. */
     List<byte[]> say(String text) {
-        channel.offer(text.getBytes(StandardCharsets.UTF_8));
+        return send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one message as it is (an app frame, say) and returns the datagrams that carried it. */
+    List<byte[]> send(byte[] message) {
+        channel.offer(message);
         List<byte[]> datagrams = channel.poll(fixture.clock.get());
         datagrams.forEach(d -> fixture.relay.onDatagram(peer, d));
         return datagrams;
@@ -67,8 +89,10 @@ final class V2Client {
         for (RelayFixture.Sent s : all.subList(readUpTo, all.size())) {
             if (s.to().equals(peer) && V2Codec.decode(s.datagram()) instanceof V2Frame.Data d) {
                 try {
-                    channel.open(d, fixture.clock.get()).messages()
-                            .forEach(m -> texts.add(new String(m, StandardCharsets.UTF_8)));
+                    channel.open(d, fixture.clock.get()).messages().forEach(m -> {
+                        messages.add(m);
+                        texts.add(new String(m, StandardCharsets.UTF_8));
+                    });
                 } catch (FrameException ignored) {
                     // a retransmission already seen
                 }

@@ -26,6 +26,7 @@ import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.session.SessionLimits;
 import io.ciphergram.session.SessionRegistry;
 
 /** The v2 profile through the engine alone: handshake defences, record checks, limits, on a fake clock. */
@@ -72,6 +73,13 @@ class V2RelayTest {
             client.join(name);
             channel = client.channel;
             return this;
+        }
+
+        /** Hello, then the KeyOffer with the cookie: what reaches the handshake workers. */
+        void offer(String name) throws Exception {
+            ClientHandshake handshake = new ClientHandshake(name, random);
+            relay.onDatagram(peer, handshake.hello());
+            relay.onDatagram(peer, handshake.onRetry((V2Frame.Retry) V2Codec.decode(client.last())));
         }
 
         List<byte[]> say(String text) {
@@ -130,18 +138,60 @@ class V2RelayTest {
     }
 
     @Test
-    void handshakesAreRateLimitedPerSource() {
+    void hellosAreAnsweredFromABudgetOfTheirOwnPerSource() throws Exception {
+        fixture = new RelayFixture(RelaySettings.defaults().with(helloLimit(5)), handshake(), START);
         byte[] hello = new ClientHandshake("r", random).hello();
-        for (int i = 0; i < 60; i++) {
-            relay.onDatagram(Peers.udp("10.0.0.9", 1000 + i), hello);
+        for (int i = 0; i < 12; i++) {
+            fixture.relay.onDatagram(Peers.udp("10.0.0.9", 1000 + i), hello);
         }
-        assertThat(sent).hasSize(50);
-        assertThat(counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isEqualTo(10);
-        relay.onDatagram(Peers.udp("10.0.0.10", 1), hello);
-        assertThat(sent).as("another source is unaffected").hasSize(51);
-        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        relay.onDatagram(Peers.udp("10.0.0.9", 2000), hello);
-        assertThat(sent).as("tokens come back with time").hasSize(52);
+        assertThat(fixture.sent).as("5 a second, 10 at once").hasSize(10);
+        assertThat(fixture.counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).isEqualTo(2);
+        fixture.relay.onDatagram(Peers.udp("10.0.0.10", 1), hello);
+        assertThat(fixture.sent).as("another source is unaffected").hasSize(11);
+        fixture.clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        fixture.relay.onDatagram(Peers.udp("10.0.0.9", 2000), hello);
+        assertThat(fixture.sent).as("tokens come back with time").hasSize(12);
+    }
+
+    @Test
+    void keyOffersWithAValidCookieAreRateLimitedPerSource() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            new Client(1000 + i).offer("n" + i);
+        }
+        assertThat(counters.handshakesCompletedCount("v2")).isEqualTo(50);
+        new Client(2000).offer("late");
+        assertThat(counters.droppedCount(DropReason.HANDSHAKE_RATE_LIMITED)).as("20 a second, burst 50").isEqualTo(1);
+        assertThat(counters.handshakesCompletedCount("v2")).isEqualTo(50);
+    }
+
+    /** Issue 15, B7: Hellos forged from a source's address cannot lock its genuine clients out. */
+    @Test
+    void forgedHellosAndKeyOffersFromASourceDoNotLockItsClientsOut() throws Exception {
+        byte[] hello = new ClientHandshake("forged", random).hello();
+        byte[] forgedOffer = V2Codec.encode(new V2Frame.KeyOffer(new byte[V2Constants.COOKIE_LENGTH], new byte[32],
+                new byte[] {1, 2, 3}, "forged"));
+        for (int i = 0; i < 500; i++) {
+            relay.onDatagram(Peers.udp("10.0.0.2", 30_000 + i), hello);
+            relay.onDatagram(Peers.udp("10.0.0.2", 30_000 + i), forgedOffer);
+        }
+        assertThat(counters.droppedCount(DropReason.BAD_COOKIE)).isEqualTo(500);
+        for (int port = 1; port <= 7; port++) {
+            assertThat(new Client(port).join("real" + port).channel).isNotNull();
+        }
+        assertThat(counters.handshakesCompletedCount("v2")).isEqualTo(7);
+    }
+
+    private static SessionLimits helloLimit(double perSecond) {
+        SessionLimits d = SessionLimits.defaults();
+        return new SessionLimits(d.maxSessions(), d.idleTimeout(), d.handshakeTimeout(), d.unprovenTimeout(),
+                d.v2UnprovenTimeout(), d.floodPerSecond(), d.floodBurst(), d.handshakesPerSecond(), d.handshakeBurst(),
+                perSecond, d.handshakesPerSource(), d.unprovenPerSource(), d.sessionsPerSource(), d.sessionsPerBlock(),
+                d.v2MemoryBudget());
+    }
+
+    private ServerHandshake handshake() throws Exception {
+        return new ServerHandshake(ServerIdentity.loadOrCreate(dir.resolve("id.pem")),
+                new V2Frame.Limits(10, 20, 65_536, 180, 10), random, START);
     }
 
     @Test
@@ -178,8 +228,7 @@ class V2RelayTest {
         assertThat(replies).hasSize(2);
         assertThat(replies.get(1)).isEqualTo(firstReply);
         assertThat(sessions.size()).isEqualTo(1);
-        assertThat(sessions.byName("carol")).isNotNull();
-        assertThat(sessions.byName("carol2")).isNull();
+        assertThat(sessions.session(peer).name()).as("unproven: no name yet").isNull();
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.transport.udp.UdpTransport;
+import io.ciphergram.transport.ws.GatewayLimits;
 import io.ciphergram.transport.ws.WsTransport;
 import io.vertx.core.Vertx;
 
@@ -23,7 +24,7 @@ class LifecycleTest {
     private final Vertx vertx = Vertx.vertx();
     private final Engine engine = Engine.start(RelaySettings.defaults(), null);
     private final UdpTransport udp = new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", 0);
-    private final WsTransport ws = new WsTransport(engine.relay(), engine.counters(), vertx, Duration.ofSeconds(180));
+    private final WsTransport ws = new WsTransport(engine.relay(), engine.counters(), vertx, GatewayLimits.defaults());
     private final Lifecycle lifecycle = new Lifecycle(engine, ws, Duration.ofSeconds(2));
     private final HealthChecks checks = new HealthChecks();
 

@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import io.ciphergram.crypto.SessionKey;
+import io.ciphergram.crypto.SessionSecret;
+import io.ciphergram.protocol.TokenBucket;
+import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.protocol.UserName;
 import io.ciphergram.testing.Peers;
 
 class SessionRegistryTest {
@@ -20,7 +24,7 @@ class SessionRegistryTest {
     private static final long SECOND = 1_000_000_000L;
     private static final Outbox NOWHERE = new Outbox() {
         @Override
-        public boolean send(byte[] utf8) {
+        public boolean deliver(io.ciphergram.session.Delivery delivery) {
             return true;
         }
 
@@ -38,10 +42,8 @@ class SessionRegistryTest {
 
     private ClassicSession session(String ip, int port) {
         PeerId peer = Peers.udp(ip, port);
-        ClassicSession s = new ClassicSession(peer, SessionKey.random(new SecureRandom()), false,
-                registry.classicGate(peer), new SentBlocks(16), clock.get());
-        s.reachThrough(NOWHERE);
-        return s;
+        return new ClassicSession(peer, SessionKey.random(new SecureRandom()), false, registry.classicGate(peer),
+                new SentBlocks(16), clock.get(), s -> NOWHERE);
     }
 
     /** A classic session that sent a message that decrypted. */
@@ -53,8 +55,31 @@ class SessionRegistryTest {
 
     private ClassicSession unproven(String ip, int port, String name) {
         ClassicSession s = session(ip, port);
-        assertThat(registry.makeRoomFor(s.peer(), true)).isTrue();
-        registry.register(s, name);
+        SessionRegistry.Place place = registry.admit(s.peer(), true);
+        assertThat(place).isNotNull();
+        registry.register(place, s, name);
+        return s;
+    }
+
+    private ClassicSession guest(String ip, int port) {
+        ClassicSession s = session(ip, port);
+        registry.registerGuest(registry.admit(s.peer(), true), s);
+        return s;
+    }
+
+    /** A v2 session just established: its client has not yet sent an authenticated record. */
+    private V2Session v2(String ip, int port, String requested) {
+        PeerId peer = Peers.udp(ip, port);
+        SecureRandom random = new SecureRandom();
+        SecureChannel channel = new SecureChannel(SecureChannel.Role.SERVER, random.nextLong(), SessionSecret.random(random),
+                new byte[32], new TokenBucket(0, 1, 0), SECOND, 1 << 24, Long.MAX_VALUE, clock.get());
+        TokenBucket any = new TokenBucket(100, 100, 0);
+        V2Session s = new V2Session(peer, channel, registry.v2Memory().holder(peer.source()), new byte[32], new byte[1],
+                requested, new FloodGate(any),
+                new FloodGate(any), 180 * SECOND, clock.get(), x -> NOWHERE);
+        SessionRegistry.Place place = registry.admit(peer, true);
+        assertThat(place).isNotNull();
+        registry.registerUnnamed(place, s);
         return s;
     }
 
@@ -69,11 +94,11 @@ class SessionRegistryTest {
 
     @Test
     void namesAreMadeValidRatherThanRefused() {
-        assertThat(SessionRegistry.sanitize("Alice Smith")).isEqualTo("Alice_Smith");
-        assertThat(SessionRegistry.sanitize("zoë")).isEqualTo("zo_");
-        assertThat(SessionRegistry.sanitize("x".repeat(40))).hasSize(32);
-        assertThat(SessionRegistry.sanitize("")).isEqualTo("user");
-        assertThat(SessionRegistry.sanitize("a b/c\u0000")).matches("[A-Za-z0-9_.-]{1,32}");
+        assertThat(UserName.sanitize("Alice Smith")).isEqualTo("Alice_Smith");
+        assertThat(UserName.sanitize("zoë")).isEqualTo("zo_");
+        assertThat(UserName.sanitize("x".repeat(40))).hasSize(32);
+        assertThat(UserName.sanitize("")).isEqualTo("user");
+        assertThat(UserName.sanitize("a b/c\u0000")).matches("[A-Za-z0-9_.-]{1,32}");
     }
 
     @Test
@@ -107,14 +132,13 @@ class SessionRegistryTest {
         assertThat(registry.startHandshake(Peers.udp("10.0.0.5", 1), registry.classicGate(Peers.udp("10.0.0.5", 1))))
                 .isNotNull();
         assertThat(registry.handshake(h.peer())).as("the half-open one went first").isNull();
-        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.6", 1), true)).isTrue();
-        assertThat(registry.handshake(Peers.udp("10.0.0.5", 1))).isNull();
         proven("10.0.0.6", 1, "d");
-        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.7", 1), false)).isTrue();
-        assertThat(c.open()).as("then the unproven one").isFalse();
+        assertThat(registry.handshake(Peers.udp("10.0.0.5", 1))).isNull();
+        assertThat(c.open()).as("still there").isTrue();
         proven("10.0.0.7", 1, "e");
+        assertThat(c.open()).as("then the unproven one").isFalse();
 
-        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.8", 1), false)).as("full of proven sessions: refused").isFalse();
+        assertThat(registry.admit(Peers.udp("10.0.0.8", 1), false)).as("full of proven sessions: refused").isNull();
         assertThat(registry.startHandshake(Peers.udp("10.0.0.8", 1), registry.classicGate(Peers.udp("10.0.0.8", 1))))
                 .isNull();
         assertThat(a.open()).isTrue();
@@ -145,8 +169,8 @@ class SessionRegistryTest {
         unproven("10.0.0.1", 2, "u2");
         unproven("10.0.0.1", 3, "u3");
         assertThat(u1.open()).as("at most two unproven per source").isFalse();
-        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.1", 5), false)).as("three sessions per source").isFalse();
-        assertThat(registry.makeRoomFor(Peers.udp("10.0.0.2", 5), false)).isTrue();
+        assertThat(registry.admit(Peers.udp("10.0.0.1", 5), false)).as("three sessions per source").isNull();
+        assertThat(registry.admit(Peers.udp("10.0.0.2", 5), false)).isNotNull();
     }
 
     @Test
@@ -224,9 +248,7 @@ class SessionRegistryTest {
         registry.claimNamesWith(claims);
         ClassicSession alice = proven("10.0.0.1", 1, "Alice");
         assertThat(alice.name()).isEqualTo("Alice2");
-        ClassicSession guest = session("10.0.0.1", 2);
-        registry.makeRoomFor(guest.peer(), true);
-        assertThat(registry.registerGuest(guest)).isEqualTo("guest-2");
+        assertThat(guest("10.0.0.1", 2).name()).isEqualTo("guest-2");
         registry.remove(alice);
         assertThat(claims.told).containsExactly("+Alice2", "+guest-2", "-Alice2");
     }
@@ -249,12 +271,8 @@ class SessionRegistryTest {
 
     @Test
     void guestsAreNumbered() {
-        ClassicSession g1 = session("10.0.0.1", 5);
-        ClassicSession g2 = session("10.0.0.1", 6);
-        registry.makeRoomFor(g1.peer(), true);
-        assertThat(registry.registerGuest(g1)).isEqualTo("guest-1");
-        registry.makeRoomFor(g2.peer(), true);
-        assertThat(registry.registerGuest(g2)).isEqualTo("guest-2");
+        assertThat(guest("10.0.0.1", 5).name()).isEqualTo("guest-1");
+        assertThat(guest("10.0.0.1", 6).name()).isEqualTo("guest-2");
     }
 
     @Test
@@ -286,10 +304,103 @@ class SessionRegistryTest {
 
     @Test
     void sourcesWithoutLiveEntriesAreForgottenBeyondTheBound() {
-        for (int i = 0; i < SourceTable.MAX_IDLE_SOURCES + 100; i++) {
+        for (int i = 0; i < SourceGuard.MAX_IDLE_SOURCES + 100; i++) {
             registry.allowHandshake(Peers.udp("10." + (i >> 16) + "." + ((i >> 8) & 0xFF) + "." + (i & 0xFF), 1));
         }
-        assertThat(registry.sourcesRemembered()).isEqualTo(SourceTable.MAX_IDLE_SOURCES);
+        assertThat(registry.sourcesRemembered()).isEqualTo(SourceGuard.MAX_IDLE_SOURCES);
+    }
+
+    // ---- unproven v2 sessions (issue 15, B3) ------------------------------------------------------------
+
+    @Test
+    void anUnprovenV2SessionHoldsNoNameUntilItProvesItself() {
+        registry = registry(SessionLimits.defaults());
+        V2Session zoe = v2("10.0.0.1", 1, "zoe");
+        assertThat(zoe.name()).isNull();
+        assertThat(registry.byName("zoe")).isNull();
+        assertThat(proven("10.0.0.1", 2, "zoe").name()).as("the name is free for someone who proves").isEqualTo("zoe");
+        assertThat(registry.name(zoe, "zoe")).isEqualTo("zoe2");
+        registry.prove(zoe);
+        assertThat(registry.members()).contains(zoe);
+    }
+
+    @Test
+    void anUnprovenV2SessionLivesSecondsAndIsNeverAnnounced() {
+        registry = registry(SessionLimits.defaults());
+        V2Session squatter = v2("10.0.0.1", 1, "zoe");
+        V2Session genuine = v2("10.0.0.1", 2, "amy");
+        registry.name(genuine, "amy");
+        registry.prove(genuine);
+        clock.addAndGet(9 * SECOND);
+        assertThat(registry.expireIdle()).isEmpty();
+        assertThat(squatter.open()).isTrue();
+        clock.addAndGet(SECOND);
+        assertThat(registry.expireIdle()).as("it was never in the room").isEmpty();
+        assertThat(squatter.open()).isFalse();
+        assertThat(genuine.open()).isTrue();
+    }
+
+    @Test
+    void unprovenV2SessionsAreEvictedForNewcomersAndDisplacedWithinTheirSource() {
+        registry = registry(SessionLimits.defaults().withMaxSessions(3).withPerSource(4, 2, 10));
+        V2Session u1 = v2("10.0.0.1", 1, "u1");
+        v2("10.0.0.1", 2, "u2");
+        v2("10.0.0.1", 3, "u3");
+        assertThat(u1.open()).as("at most two unproven per source: the oldest made room").isFalse();
+        proven("10.0.0.2", 1, "amy");
+        assertThat(registry.size()).isEqualTo(3);
+        proven("10.0.0.3", 1, "bea");
+        assertThat(registry.members()).hasSize(2);
+        assertThat(registry.size()).as("a full registry evicted an unproven v2 session for a newcomer").isEqualTo(3);
+    }
+
+    @Test
+    void aBlockOfAddressesTogetherHoldsAtMostItsShareOfSessions() {
+        registry = registry(SessionLimits.defaults().withPerSource(32, 32, 4).withPerBlock(6));
+        for (int host = 1; host <= 3; host++) {
+            for (int port = 1; port <= 2; port++) {
+                proven("198.51.100." + host, port, "u" + host + port);
+            }
+        }
+        assertThat(registry.admit(Peers.udp("198.51.100.9", 1), false)).as("the /24 is full").isNull();
+        assertThat(registry.couldAdmit(Peers.udp("198.51.100.9", 1))).isFalse();
+        assertThat(registry.admit(Peers.udp("198.51.101.9", 1), false)).as("the next /24 is not").isNotNull();
+        assertThat(registry.admit(Peers.udp("2001:db8:1:2::1", 1), false)).isNotNull();
+    }
+
+    @Test
+    void anIpv6BlockIsItsSlash48() {
+        registry = registry(SessionLimits.defaults().withPerSource(32, 32, 2).withPerBlock(3));
+        proven("2001:db8:1:1::1", 1, "a");
+        proven("2001:db8:1:1::2", 1, "b");
+        proven("2001:db8:1:2::1", 1, "c");
+        assertThat(registry.admit(Peers.udp("2001:db8:1:ffff::1", 1), false)).as("same /48").isNull();
+        assertThat(registry.admit(Peers.udp("2001:db8:2:1::1", 1), false)).as("another /48").isNotNull();
+    }
+
+    // ---- one form of a name (issue 15, B12) --------------------------------------------------------------
+
+    @Test
+    void aNameWithALookAlikeCharacterNamesNobody() {
+        registry = registry(SessionLimits.defaults());
+        ClassicSession kate = proven("10.0.0.1", 1, "Kate");
+        assertThat(registry.byName("kate")).isSameAs(kate);
+        assertThat(registry.byName("KATE")).isSameAs(kate);
+        assertThat(registry.byName("\u212Aate")).as("a Kelvin sign is not a K").isNull();
+        assertThat(registry.byName("kat\u0130")).isNull();
+        assertThat(proven("10.0.0.1", 2, "\u212Aate").name()).as("made valid, not folded").isEqualTo("_ate");
+    }
+
+    @Test
+    void theMembersListChangesOnlyWithTheRoom() {
+        registry = registry(SessionLimits.defaults());
+        ClassicSession a = proven("10.0.0.1", 1, "a");
+        Session[] before = registry.members();
+        registry.startHandshake(Peers.udp("10.0.0.9", 1), registry.classicGate(Peers.udp("10.0.0.9", 1)));
+        unproven("10.0.0.1", 2, "b");
+        assertThat(registry.members()).as("handshakes and unproven sessions do not rebuild it").isSameAs(before);
+        ClassicSession c = proven("10.0.0.1", 3, "c");
+        assertThat(registry.members()).containsExactly(a, c);
     }
 
     @Test

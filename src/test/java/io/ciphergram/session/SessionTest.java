@@ -11,11 +11,22 @@ import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.ClassicCodec;
 import io.ciphergram.protocol.ClassicCodec.ClientExpects;
 import io.ciphergram.protocol.TokenBucket;
-import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.testing.Peers;
 
 /** The per-profile session types and the classic handshake's state machine. */
 class SessionTest {
+
+    private static final Outbox NOWHERE = new Outbox() {
+        @Override
+        public boolean deliver(io.ciphergram.session.Delivery delivery) {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     private final SessionRegistry registry = new SessionRegistry(SessionLimits.defaults(), () -> 0,
             Confinement.firstUse());
@@ -46,42 +57,36 @@ class SessionTest {
     @Test
     void eachProfileStatesItsOwnTextLimit() {
         ClassicSession user = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, new SentBlocks(16), 0);
-        assertThat(user.maxTextBytes()).isEqualTo(ClassicCodec.MAX_TEXT_BYTES).isLessThan(ReliableConstants.MAX_MESSAGE);
+                gate, new SentBlocks(16), 0, x -> NOWHERE);
+        assertThat(user.maxTextBytes()).isEqualTo(ClassicCodec.MAX_TEXT_BYTES).isLessThan(V2Constants.MAX_MESSAGE);
     }
 
     @Test
     void aSessionIsProvenOnlyOnceItsPeerSentSomethingUnderItsKey() {
         ClassicSession udp = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, new SentBlocks(16), 0);
+                gate, new SentBlocks(16), 0, x -> NOWHERE);
         assertThat(udp.proven()).isFalse();
         udp.prove();
         assertThat(udp.proven()).isTrue();
     }
 
     @Test
-    void anOutboxIsChosenOnceAndASessionIsNotRegisteredWithoutOne() {
+    void aSessionIsRegisteredOnlyInAPlaceMadeForItOnce() {
         ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, new SentBlocks(16), 0);
-        assertThatThrownBy(() -> registry.register(s, "x")).isInstanceOf(IllegalStateException.class);
-        Outbox out = new Outbox() {
-            @Override
-            public boolean send(byte[] utf8) {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        s.reachThrough(out);
-        assertThatThrownBy(() -> s.reachThrough(out)).isInstanceOf(IllegalStateException.class);
+                gate, new SentBlocks(16), 0, x -> NOWHERE);
+        assertThat(s.outbox()).as("made with its outbox").isSameAs(NOWHERE);
+        SessionRegistry.Place elsewhere = registry.admit(Peers.udp("10.0.0.1", 2), true);
+        assertThatThrownBy(() -> registry.register(elsewhere, s, "x")).as("a place is for its own peer")
+                .isInstanceOf(IllegalArgumentException.class);
+        SessionRegistry.Place place = registry.admit(s.peer(), true);
+        registry.register(place, s, "x");
+        assertThatThrownBy(() -> registry.register(place, s, "y")).as("once").isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aClassicSessionIsHeardFromByAnyDatagram() {
         ClassicSession s = new ClassicSession(Peers.udp("10.0.0.1", 1), SessionKey.random(new SecureRandom()), false,
-                gate, new SentBlocks(16), 5);
+                gate, new SentBlocks(16), 5, x -> NOWHERE);
         assertThat(s.lastHeardNanos()).isEqualTo(5);
         s.heard(9);
         assertThat(s.lastHeardNanos()).isEqualTo(9);

@@ -47,6 +47,11 @@ public abstract class ChatPeer<C extends ChatConnection> implements AutoCloseabl
         return received.snapshot();
     }
 
+    /** The room history it was sent on arrival, apart from {@link #received()} ({@link Lines#history()}). */
+    public List<String> history() {
+        return received.history();
+    }
+
     private static final AtomicInteger BARRIERS = new AtomicInteger();
 
     /**

@@ -8,27 +8,41 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Everything that reaches the root logger while it is installed (the test profile logs io.ciphergram at
- * DEBUG), as the text a reader would see: the formatted
- * message, every MDC field and the thrown exception with its causes. Tests use it to check that no key,
- * token or message text reaches a log.
+ * Everything that reaches the root logger during one test (the test profile logs io.ciphergram at DEBUG),
+ * as the text a reader would see: the formatted message, every MDC field and the thrown exception with
+ * its causes. Tests use it to check that no key, token or message text reaches a log.
+ *
+ * <p>A JUnit 5 extension, registered on an instance field:
+ * <pre>{@code @RegisterExtension final LogCapture logs = new LogCapture();}</pre>
+ * It is installed before each {@code @BeforeEach} method runs and removed after each {@code @AfterEach}
+ * method has run, so a test's own {@code @AfterEach} can still read what its test logged. The lines are
+ * cleared at every install: one test never sees another's.
  */
-public final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements BeforeEachCallback, AfterEachCallback {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
 
-    private LogCapture() {
+    public LogCapture() {
         setLevel(Level.ALL);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        lines.clear();
+        errors.clear();
         root.addHandler(this);
     }
 
-    /** Installs a capture on the root logger; close it to remove it. */
-    public static LogCapture install() {
-        return new LogCapture();
+    @Override
+    public void afterEach(ExtensionContext context) {
+        root.removeHandler(this);
     }
 
     public List<String> lines() {

@@ -63,6 +63,12 @@ public final class ProcessPeer implements AutoCloseable {
         stdin.flush();
     }
 
+    /** Writes {@code lines} to stdin in one go, as {@code printf 'a\nb\n' | client} does. */
+    public void pipe(List<String> lines) throws IOException {
+        stdin.write(String.join("\n", lines) + "\n");
+        stdin.flush();
+    }
+
     /** Closes stdin: the client's end of input. */
     public void endInput() throws IOException {
         stdin.close();
@@ -82,6 +88,11 @@ public final class ProcessPeer implements AutoCloseable {
 
     public List<String> stdout() {
         return stdout.snapshot();
+    }
+
+    /** The room history lines it printed ({@link Lines#history()}), kept apart from {@link #stdout()}. */
+    public List<String> history() {
+        return stdout.history();
     }
 
     public List<String> stderr() {

@@ -3,6 +3,10 @@ package io.ciphergram.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +41,25 @@ public final class ServiceProcess implements AutoCloseable {
      * Starts the service with {@code properties} as {@code -D} options; returns at once (see {@link #awaitStarted}).
      */
     public static ServiceProcess launch(Map<String, String> properties, Map<String, String> environment) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Dciphergram.udp.port=0", "-Dciphergram.udp.host=127.0.0.1",
-                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0"));
+        return launch(List.of(), List.of(), properties, environment);
+    }
+
+    /**
+     * As {@link #launch(Map, Map)}, run through {@code wrapper} (e.g. {@code prlimit --nofile=1024}, which
+     * executes java in its place) with {@code jvmOptions} (e.g. {@code -Xmx256m}).
+     */
+    public static ServiceProcess launch(List<String> wrapper, List<String> jvmOptions, Map<String, String> properties,
+            Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.add(JAVA);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dciphergram.udp.port=0", "-Dciphergram.udp.host=127.0.0.1", "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0"));
+        if (!properties.containsKey("ciphergram.data.dir")) {
+            // each process its own durable state, as two servers on one machine must have (a data directory is
+            // held by one store at a time)
+            command.add("-Dciphergram.data.dir=" + java.nio.file.Files.createTempDirectory("ciphergram-data"));
+        }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
         return new ServiceProcess(new ProcessPeer(command, environment));
@@ -83,8 +104,44 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + management + path;
     }
 
+    public int managementPort() {
+        return management;
+    }
+
     public List<String> log() {
         return process.stdout();
+    }
+
+    /** The service's own process (prlimit executes java in its place, so it is the JVM). */
+    public Process process() {
+        return process.process();
+    }
+
+    /** The value of one Prometheus series on /q/metrics, e.g. {@code ciphergram_ws_pending_bytes}; NaN if absent. */
+    public double metric(String series) throws IOException, InterruptedException {
+        return metricSum(series + " ");
+    }
+
+    /** The sum of every series on /q/metrics whose line starts with {@code prefix}; NaN if there is none. */
+    public double metricSum(String prefix) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl("/q/metrics")))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        double sum = Double.NaN;
+        for (String line : answer.body().split("\n")) {
+            if (line.startsWith(prefix)) {
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                sum = Double.isNaN(sum) ? value : sum + value;
+            }
+        }
+        return sum;
+    }
+
+    /** SIGTERM, as an orchestrator stops it: it says goodbye, flushes its store and exits. */
+    public void stop() throws InterruptedException {
+        process.process().destroy();
+        if (!process.process().waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the service did not stop within 30 s of SIGTERM");
+        }
     }
 
     /** SIGKILL: no goodbye of any kind. */

@@ -2,6 +2,8 @@ package io.ciphergram.cli.bench;
 
 import java.nio.charset.StandardCharsets;
 
+import io.ciphergram.cli.link.Link;
+
 /**
  * One simulated client: its handshake as a state machine driven by what arrives ({@link #onDatagram}, on
  * a receive thread) and by time ({@link #tick}, on the {@link Ticker} thread at {@link #wakeAt}), then
@@ -18,10 +20,9 @@ abstract class BenchClient {
         void done(BenchClient client, boolean joined);
     }
 
+
     /** How long a handshake step waits for its answer before it is sent again. */
     static final long RETRY_NANOS = 1_000_000_000L;
-    /** Handshake datagrams sent again before the client gives up. */
-    static final int MAX_RETRIES = 8;
 
     /** The client's number among the active clients (its messages are those numbered index mod N); idle: -1. */
     final int index;
@@ -29,7 +30,7 @@ abstract class BenchClient {
     final boolean idle;
     final ClientContext context;
     final DeliveryTally tally;
-    Endpoint endpoint;
+    Link endpoint;
     /** When {@link #tick} is next due (the Ticker reads it without the client's lock). */
     volatile long wakeAt = Long.MAX_VALUE;
     private volatile HandshakeListener listener;
@@ -42,17 +43,20 @@ abstract class BenchClient {
         this.tally = tally;
     }
 
-    void attach(Endpoint endpoint) {
+    void attach(Link endpoint) {
         this.endpoint = endpoint;
     }
 
-    /** Starts the handshake; {@code listener} hears once how it ended. */
-    final void start(HandshakeListener listener, long nowNanos) {
+    /**
+     * Starts the handshake, which keeps trying until {@code deadlineNanos} (the phase's timeout, so that a
+     * report saying "within N s" is true); {@code listener} hears once how it ended.
+     */
+    final void start(HandshakeListener listener, long nowNanos, long deadlineNanos) {
         this.listener = listener;
-        begin(nowNanos);
+        begin(nowNanos, deadlineNanos);
     }
 
-    abstract void begin(long nowNanos);
+    abstract void begin(long nowNanos, long deadlineNanos);
 
     abstract void onDatagram(byte[] datagram, long nowNanos);
 
@@ -67,7 +71,21 @@ abstract class BenchClient {
     abstract void leave(long nowNanos);
 
     /** Gives up a handshake still running (the phase timed out): it reports failure and stops. */
-    abstract void abandon();
+    final synchronized void abandon() {
+        if (!ready()) {
+            fail();
+        }
+    }
+
+    /** Stops the client for good; a handshake still running is reported as failed. */
+    final synchronized void fail() {
+        wakeAt = Long.MAX_VALUE;
+        stop();
+        handshakeDone(false);
+    }
+
+    /** Moves the subclass's own state to failed (under the client's lock). */
+    abstract void stop();
 
     /** Reports the handshake's end, once. */
     final void handshakeDone(boolean joined) {
@@ -86,9 +104,20 @@ abstract class BenchClient {
         return sent;
     }
 
-    /** Whether a text is the relay's answer to /help: the client's join has been processed. */
-    static boolean isHelpReply(byte[] text) {
-        byte[] prefix = HELP_REPLY_PREFIX;
+    /**
+     * A text that is not one of the run's messages: the relay's answer to the join command (true: the client's join
+     * has been processed) or its flood control's notice, which is counted so the report can say why
+     * messages were lost.
+     */
+    final boolean relayNotice(byte[] text) {
+        if (startsWith(text, FLOODED_PREFIX)) {
+            context.floodNotices.increment();
+            return false;
+        }
+        return startsWith(text, context.joinedPrefix);
+    }
+
+    private static boolean startsWith(byte[] text, byte[] prefix) {
         if (text.length < prefix.length) {
             return false;
         }
@@ -100,5 +129,6 @@ abstract class BenchClient {
         return true;
     }
 
-    private static final byte[] HELP_REPLY_PREFIX = "* commands:".getBytes(StandardCharsets.US_ASCII);
+    /** What the relay tells a sender whose messages its flood control drops (docs/PROTOCOL.md, "Limits and pacing"). */
+    private static final byte[] FLOODED_PREFIX = "* slow down:".getBytes(StandardCharsets.US_ASCII);
 }

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 import io.ciphergram.protocol.ClassicCodec;
-import io.ciphergram.protocol.v2.ReliableConstants;
+import io.ciphergram.protocol.v2.V2Constants;
 
 /**
  * A run's settings, checked once ({@code BenchCommand} turns the command line into one).
@@ -18,6 +18,8 @@ import io.ciphergram.protocol.v2.ReliableConstants;
  * @param maxLossPercent find-capacity: the loss a step may have and still count
  * @param maxP99Millis find-capacity: the p99 latency a step may have and still count; infinite for no bound
  * @param senders how many clients send (the first ones); the others only receive
+ * @param room the room the clients join before the run ({@code --room}, {@code #bench}), so that the load stays
+ *        out of everyone else's; {@code #lobby} keeps them where everyone is
  * @param receiveServer where the clients that only receive connect (another instance of the server's
  *        cluster), or null: to the server, like the senders
  */
@@ -25,7 +27,7 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
         boolean plainBaseline, int clients, double rate, double durationSeconds, double warmupSeconds,
         double drainSeconds, int size, int idleSessions, boolean findCapacity, double stepFactor,
         double maxLossPercent, double maxP99Millis, int maxSteps, int receiveThreads, double timeoutSeconds, int senders,
-        InetSocketAddress receiveServer) {
+        InetSocketAddress receiveServer, String room) {
 
     public enum Profile { CLASSIC, V2 }
 
@@ -64,7 +66,7 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
         }
         require(transport == Transport.UDP || profile == Profile.V2, "the WebSocket gateway speaks v2 only: add --profile v2");
         int maxSize = profile == Profile.CLASSIC ? ClassicCodec.MAX_TEXT_BYTES - CLASSIC_PREFIX_ROOM
-                : ReliableConstants.MAX_MESSAGE - CLASSIC_PREFIX_ROOM;
+                : V2Constants.MAX_MESSAGE - CLASSIC_PREFIX_ROOM;
         require(size <= maxSize, "--size is at most " + maxSize + " bytes for this profile");
     }
 

@@ -11,11 +11,12 @@ import java.util.List;
  * @param stopReason find-capacity: why it stopped stepping up; null otherwise
  * @param undecryptable datagrams from the server that did not decode or decrypt (none expected)
  * @param sessionsLost v2 sessions the server closed or gave up during the run
+ * @param floodNotices the relay's "slow down" notices to the senders: its flood control dropped messages
  * @param notes what the reader should know about the whole run (e.g. sources not spread)
  */
 public record BenchReport(BenchConfig config, String run, String serverFingerprint, HandshakeStats handshakes,
         HandshakeStats idleHandshakes, List<StepResult> steps, StepResult capacity, String stopReason,
-        long undecryptable, long sessionsLost, List<String> notes) {
+        long undecryptable, long sessionsLost, long floodNotices, List<String> notes) {
 
     /** The step that answers the run's question: the only step, or with find-capacity the best one. */
     public StepResult result() {

@@ -2,7 +2,6 @@ package io.ciphergram.cli.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 import io.ciphergram.crypto.ClassicKeyTransport;
 import io.ciphergram.crypto.CryptoFailure;
@@ -27,18 +26,19 @@ final class ClassicClient extends BenchClient {
     private static final byte[] SYN = ClassicCodec.encode(new ClassicFrame.Syn());
     private static final byte[] SYN_ACK = ClassicCodec.encode(new ClassicFrame.SynAck());
     private static final byte[] ACK = ClassicCodec.encode(new ClassicFrame.Ack());
-    private static final byte[] HELP = "/help".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QUIT = "/quit".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] username;
 
     private enum Stage { NEW, SYN_SENT, KEY_SENT, JOINING, READY, FAILED }
 
     private volatile Stage stage = Stage.NEW;
     /** Written before the stage that publishes it (JOINING or READY); null for an idle client. */
     private volatile SessionKey key;
-    private int retries;
+    private long deadline;
 
     ClassicClient(int index, String name, boolean idle, ClientContext context, DeliveryTally tally) {
         super(index, name, idle, context, tally);
+        this.username = ClassicCodec.encode(new ClassicFrame.Username(name));
     }
 
     /** A client of the plain baseline: no handshake, the run's shared key, ready at once. */
@@ -50,7 +50,8 @@ final class ClassicClient extends BenchClient {
     }
 
     @Override
-    synchronized void begin(long nowNanos) {
+    synchronized void begin(long nowNanos, long deadlineNanos) {
+        deadline = deadlineNanos;
         sendSyn(nowNanos);
     }
 
@@ -79,12 +80,13 @@ final class ClassicClient extends BenchClient {
     private void receiveMessage(SessionKey k, byte[] datagram, Stage now, long nowNanos) {
         byte[] text;
         try {
-            text = context.classicCipher.open(k, Base64.getDecoder().decode(datagram));
-        } catch (CryptoFailure | IllegalArgumentException e) {
+            ClassicFrame frame = ClassicCodec.decodeFromServer(datagram, ClassicCodec.ServerExpects.MESSAGE);
+            text = context.classicCipher.open(k, ((ClassicFrame.Sealed) frame).ivAndCiphertext());
+        } catch (FrameException | CryptoFailure | ClassCastException e) {
             context.undecryptable.increment();
             return;
         }
-        if (!tally.accept(index, text, context.now(nowNanos)) && now == Stage.JOINING && isHelpReply(text)) {
+        if (!tally.accept(index, text, context.now(nowNanos)) && relayNotice(text) && now == Stage.JOINING) {
             joined();
         }
     }
@@ -112,7 +114,7 @@ final class ClassicClient extends BenchClient {
                     return; // a duplicated SYN-ACK; the key reply is the next datagram
                 }
                 if (idle) {
-                    transmit(name.getBytes(StandardCharsets.US_ASCII));
+                    transmit(username);
                     stage = Stage.READY;
                     wakeAt = Long.MAX_VALUE;
                     handshakeDone(true);
@@ -126,11 +128,11 @@ final class ClassicClient extends BenchClient {
                 } catch (FrameException | CryptoFailure | ClassCastException e) {
                     return; // not our key reply: the retry timer starts over
                 }
-                transmit(name.getBytes(StandardCharsets.US_ASCII));
+                transmit(username);
                 key = unwrapped;
                 stage = Stage.JOINING; // its first message that decrypts joins it to the room
                 wakeAt = nowNanos + RETRY_NANOS;
-                transmit(seal(unwrapped, HELP));
+                transmit(seal(unwrapped, context.joinCommand));
             }
             default -> {
             }
@@ -143,7 +145,7 @@ final class ClassicClient extends BenchClient {
         if ((now != Stage.SYN_SENT && now != Stage.KEY_SENT && now != Stage.JOINING) || nowNanos < wakeAt) {
             return;
         }
-        if (++retries > MAX_RETRIES) {
+        if (nowNanos - deadline >= 0) {
             fail();
         } else {
             sendSyn(nowNanos); // a new handshake replaces the unproven session its lost datagram left
@@ -151,16 +153,8 @@ final class ClassicClient extends BenchClient {
     }
 
     @Override
-    synchronized void abandon() {
-        if (stage != Stage.READY) {
-            fail();
-        }
-    }
-
-    private void fail() {
+    void stop() {
         stage = Stage.FAILED;
-        wakeAt = Long.MAX_VALUE;
-        handshakeDone(false);
     }
 
     @Override
@@ -186,6 +180,6 @@ final class ClassicClient extends BenchClient {
     }
 
     private byte[] seal(SessionKey k, byte[] text) {
-        return Base64.getEncoder().encode(context.classicCipher.seal(k, text));
+        return ClassicCodec.encode(new ClassicFrame.Sealed(context.classicCipher.seal(k, text)));
     }
 }

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
 
+import io.ciphergram.cli.link.Link;
+import io.ciphergram.cli.link.WebSocketLink;
 import io.ciphergram.crypto.SessionKey;
+import io.ciphergram.protocol.v2.V2Frame;
 
 /**
  * Runs one benchmark: builds the clients and their sockets, times their handshakes, runs the steps (one,
@@ -85,7 +88,7 @@ public final class LoadGenerator {
         SecureRandom random = fastSecureRandom();
         BenchText format = new BenchText(BenchText.randomRun(random));
         ClientKeys keys = config.plainBaseline() ? null : ClientKeys.generate(random);
-        context = new ClientContext(format, config.clients(), System.nanoTime(), keys, random);
+        context = new ClientContext(format, config.clients(), System.nanoTime(), keys, random, config.room());
         int lanes = config.receiveThreads();
         tallies = new DeliveryTally[lanes];
         for (int i = 0; i < lanes; i++) {
@@ -110,11 +113,18 @@ public final class LoadGenerator {
 
         HandshakeStats handshakes = null;
         if (!config.plainBaseline()) {
+            long started = System.nanoTime();
             handshakes = handshake(active, "clients joined");
             if (handshakes.completed() < active.size()) {
-                throw new IOException("only " + handshakes.completed() + " of " + active.size()
-                        + " clients joined the room within " + config.timeoutSeconds() + " s (is the server at "
-                        + config.target() + " running? its per-source limits or flood control may also refuse them)");
+                throw new IOException(String.format(Locale.ROOT, "only %d of %d clients joined the room in %.1f s"
+                        + " (--timeout %s s; is the server at %s running? its per-source limits or flood control may"
+                        + " also refuse them)", handshakes.completed(), active.size(), (System.nanoTime() - started) / 1e9,
+                        CapacitySearch.plain(config.timeoutSeconds()), config.target()));
+            }
+            V2Frame.Limits limits = context.serverLimits.get();
+            if (limits != null) {
+                err.printf(Locale.ROOT, "[server] flood control: %d messages/s per session, burst %d (stated in the v2"
+                        + " handshake)%n", limits.messagesPerSecond(), limits.burst());
             }
         }
         HandshakeStats idleHandshakes = idle.isEmpty() ? null : handshake(idle, "idle sessions established");
@@ -144,7 +154,7 @@ public final class LoadGenerator {
         var fingerprint = context.serverFingerprint.get();
         return new BenchReport(config, format.run(), fingerprint == null ? null : fingerprint.toString(), handshakes,
                 idleHandshakes, steps, capacity, stopReason, context.undecryptable.sum(), context.sessionsLost.sum(),
-                notes);
+                context.floodNotices.sum(), notes);
     }
 
     /** Active clients over UDP, each on its own loopback source, connected to the server or the plain relay. */
@@ -208,7 +218,17 @@ public final class LoadGenerator {
         List<BenchClient> clients = new ArrayList<>();
         for (int i = 0; i < config.clients(); i++) {
             V2Client client = new V2Client(i, clientName(run, i), false, context, tallies[i % tallies.length]);
-            WebSocketEndpoint endpoint = own(WebSocketEndpoint.connect(http, config.gateway(), client, timeout));
+            WebSocketLink endpoint = own(WebSocketLink.connect(http, config.gateway(), timeout, new Link.Receiver() {
+                @Override
+                public void onDatagram(byte[] datagram) {
+                    client.onDatagram(datagram, System.nanoTime());
+                }
+
+                @Override
+                public void onClosed(String why) {
+                    // the session's own timers notice; the run reports sessions lost
+                }
+            }));
             client.attach(endpoint);
             clients.add(client);
         }
@@ -275,7 +295,7 @@ public final class LoadGenerator {
                 nextProgress = now + PROGRESS_NANOS;
             }
             if (slots.tryAcquire(Math.min(deadline, nextProgress) - now, TimeUnit.NANOSECONDS)) {
-                clients.get(started++).start(listener, System.nanoTime());
+                clients.get(started++).start(listener, System.nanoTime(), deadline);
             }
         }
         while (!finished.await(Math.max(0, Math.min(deadline, nextProgress) - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -297,8 +317,35 @@ public final class LoadGenerator {
         return stats;
     }
 
+    /**
+     * What the server's flood control will drop of a step at {@code rate}, if it states its limits (v2): each
+     * sending session may send {@code messages_per_second} (after its burst), so the senders together that many
+     * times more. Null when the rate is within it or nothing is known.
+     */
+    private String floodControlBound(int number, double rate) {
+        V2Frame.Limits limits = context.serverLimits.get();
+        if (limits == null || limits.messagesPerSecond() <= 0) {
+            return null;
+        }
+        double accepted = (double) limits.messagesPerSecond() * config.senders();
+        if (rate <= accepted) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "step %d offered %.0f/s, but the server's flood control accepts %d/s per"
+                + " session (burst %d, stated in its v2 handshake), so %.0f/s from %d senders: what is over that is"
+                + " dropped by flood control, not for lack of capacity (more --clients, or raise the server's"
+                + " ciphergram.flood.per-second for the test)", number, rate, limits.messagesPerSecond(), limits.burst(),
+                accepted, config.senders());
+    }
+
     /** One step: warmup and measured window at {@code rate}, then the drain; the measurements. */
     private StepResult step(int number, double rate, List<BenchClient> active) throws InterruptedException {
+        String bound = floodControlBound(number, rate);
+        if (bound != null) {
+            notes.add(bound);
+            err.println("[step " + number + "] NOTE: " + bound);
+        }
+        long floodNoticesBefore = context.floodNotices.sum();
         long warmupNanos = (long) (config.warmupSeconds() * 1e9);
         long durationNanos = (long) (config.durationSeconds() * 1e9);
         Sender sender = new Sender(active.subList(0, config.senders()), context, window,
@@ -351,10 +398,15 @@ public final class LoadGenerator {
                 sent.sent(), delivered, duplicates, misrouted, sent.backpressured(), sent.failed(),
                 sent.maxLagNanos() / 1e6, Latency.of(latency), generatorDrops, serverDrops, senderCpu, receiverCpu,
                 processCpu);
+        long flooded = context.floodNotices.sum() - floodNoticesBefore;
+        if (flooded > 0) {
+            notes.add("step " + number + ": the server's flood control dropped messages (" + flooded + " \"slow down\""
+                    + " notices to the senders): loss in this step is its limit per session, not its capacity");
+        }
         err.printf(Locale.ROOT, "[step %d] offered %.1f/s, sent %.1f/s, delivered %d of %d (loss %.3f%%), %.1f/s,"
-                + " p99 %.0f us%s%n", number, rate, result.achievedRate(), delivered, result.expected(),
+                + " p99 %.0f us%s%s%n", number, rate, result.achievedRate(), delivered, result.expected(),
                 result.lossPercent(), result.deliveredPerSecond(), result.latency().p99Micros(),
-                result.generatorLimited() ? " [GENERATOR LIMITED]" : "");
+                result.generatorLimited() ? " [GENERATOR LIMITED]" : "", flooded > 0 ? " [FLOOD CONTROL]" : "");
         nextSeq = sent.nextSeq();
         return result;
     }
@@ -389,13 +441,31 @@ public final class LoadGenerator {
             double seconds = (now - lastAt) / 1e9;
             long elapsed = now - sender.startNanos();
             String phase = elapsed < warmupNanos ? "warmup" : elapsed < warmupNanos + durationNanos ? "measure" : "drain";
-            err.printf(Locale.ROOT, "[step %d @ %.0f/s] %-7s %5.1f s  sent %.0f/s  received %.0f/s%n", step, rate, phase,
-                    Math.max(0, elapsed) / 1e9, (sentNow - lastSent) / seconds, (seenNow - lastSeen) / seconds);
+            err.printf(Locale.ROOT, "[step %d @ %.0f/s] %-7s %5.1f s  sent %.0f/s  received %.0f/s%s%n", step, rate, phase,
+                    Math.max(0, elapsed) / 1e9, (sentNow - lastSent) / seconds, (seenNow - lastSeen) / seconds,
+                    config.findCapacity() ? "  " + timeLeft(step, elapsed) : "");
             lastSent = sentNow;
             lastSeen = seenNow;
             lastAt = now;
             nextAt = now + PROGRESS_NANOS;
         }
+    }
+
+    /**
+     * find-capacity: the time left if every step up to {@code --max-steps} runs whole (this one's rest, then
+     * warmup, measured window and drain for each after it); the search usually stops sooner, at the first step
+     * over its bounds, so it is an upper bound and says so.
+     */
+    private String timeLeft(int step, long elapsedInStepNanos) {
+        double perStep = config.warmupSeconds() + config.durationSeconds() + config.drainSeconds();
+        double thisStep = Math.max(0, perStep - elapsedInStepNanos / 1e9);
+        double left = thisStep + perStep * Math.max(0, config.maxSteps() - step);
+        return "at most " + duration(left) + " left (" + step + " of at most " + config.maxSteps() + " steps)";
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(Math.ceil(seconds));
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + " s";
     }
 
     private long[] receiveCpu() {

@@ -101,7 +101,8 @@ public final class ReportFormat {
             j.name("capacity").nullValue();
         }
         j.field("stopReason", report.stopReason()).field("generatorLimited", report.generatorLimited())
-                .field("undecryptable", report.undecryptable()).field("sessionsLost", report.sessionsLost());
+                .field("undecryptable", report.undecryptable()).field("sessionsLost", report.sessionsLost())
+                .field("floodControlNotices", report.floodNotices());
         strings(j.name("warnings"), warnings(report));
         return j.endObject().toString();
     }

@@ -9,13 +9,16 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
+import io.ciphergram.cli.link.Link;
+
 /**
  * A client's own non-blocking UDP socket, bound to its loopback source address and connected to the
- * server (so reads need no sender address and the kernel filters strays). Sends come from any generator
+ * server (so reads need no sender address and the kernel filters strays): the generator's UDP
+ * {@link Link}, whose receive side is its {@link DatagramLanes}. Sends come from any generator
  * thread; a DatagramChannel serialises them itself. An ICMP "port unreachable" that Linux reports on a
  * connected socket is taken as a loss, as the console client does.
  */
-final class UdpEndpoint implements Endpoint {
+final class UdpEndpoint implements Link {
 
     /** Room for bursts while a receive thread is busy elsewhere; the kernel caps it at net.core.rmem_max. */
     static final int ACTIVE_RECEIVE_BUFFER = 2 << 20;

@@ -1,54 +1,41 @@
 package io.ciphergram.cli.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ciphergram.crypto.CryptoFailure;
-import io.ciphergram.crypto.Fingerprint;
-import io.ciphergram.crypto.ServerIdentity;
-import io.ciphergram.crypto.SessionSecret;
-import io.ciphergram.crypto.V2KeyTransport;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.TokenBucket;
 import io.ciphergram.protocol.v2.ClientHandshake;
+import io.ciphergram.protocol.v2.ClientHandshakeDriver;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Frame;
 
 /**
- * A simulated v2 client (docs/PROTOCOL.md, "v2 profile"): Hello, Retry, KeyOffer (with the run's shared
- * RSA key), KeyReply, whose signature it verifies and whose secret it unwraps as
- * {@link ClientHandshake} does, then a {@link SecureChannel} of its own, over which it sends {@code /help}:
- * the answer shows it is in the room. From then on the channel opens, reassembles and acknowledges every
- * delivery (without acks the server stops sending and finally gives the session up) and retransmits on
- * its timers, which the {@link Ticker} runs at {@link SecureChannel#nextWakeNanos}. The channel does not
- * pace: the {@link Sender} does.
+ * A simulated v2 client (docs/PROTOCOL.md, "v2 profile"): the handshake as the console client does it
+ * ({@link ClientHandshakeDriver}, with the run's shared RSA key), then a {@link SecureChannel} of its own,
+ * over which it sends {@code /help}: its first record makes it a member, and the answer shows it is in the
+ * room. From then on the channel opens, reassembles and acknowledges every delivery (without acks the
+ * server stops sending and finally gives the session up) and retransmits on its timers, which the
+ * {@link Ticker} runs at {@link SecureChannel#nextWakeNanos}. The channel does not pace: the {@link Sender} does.
  *
- * <p>An idle client stops at the KeyReply: the server then holds an established session that never joins
- * the room (it sends no record), retransmits its welcome and gives it up after the reliable layer's 60 s.
- * Its reply is neither verified nor unwrapped, which costs the server nothing either way.
+ * <p>An idle client stops at the KeyReply: the server then holds a session that never joins the room (it
+ * sends no record). Its reply is neither verified nor unwrapped, which costs the server nothing either way.
  *
  * <p>Threads: everything here changes under the client's lock (receive thread, Ticker, Sender).
  */
 final class V2Client extends BenchClient {
 
-    private static final byte[] HELP = "/help".getBytes(StandardCharsets.US_ASCII);
-    /** KeyOffers sent for one cookie before starting over with a new Hello (the cookie may have expired). */
-    private static final int OFFERS_PER_HELLO = 3;
-    /** From the KeyReply to the answer to /help. */
-    private static final long JOIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** As the generator always did: a second between sends, three KeyOffers per cookie. */
+    private static final ClientHandshakeDriver.Timing TIMING = new ClientHandshakeDriver.Timing(RETRY_NANOS, RETRY_NANOS, 3);
 
-    private enum Stage { NEW, HELLO_SENT, OFFER_SENT, JOINING, READY, FAILED }
+    private enum Stage { NEW, HANDSHAKE, JOINING, READY, FAILED }
 
     private Stage stage = Stage.NEW;
-    private byte[] clientNonce;
-    private byte[] pending;
-    private int retries;
-    private int offers;
-    private long joinDeadline;
+    private ClientHandshakeDriver handshake;
+    /** The phase's timeout: the handshake and the answer to /help both within it. */
+    private long deadline;
     private SecureChannel channel;
 
     V2Client(int index, String name, boolean idle, ClientContext context, DeliveryTally tally) {
@@ -56,88 +43,72 @@ final class V2Client extends BenchClient {
     }
 
     @Override
-    synchronized void begin(long nowNanos) {
-        hello(nowNanos);
-    }
-
-    private void hello(long nowNanos) {
-        clientNonce = new byte[V2Codec.NONCE_LENGTH];
-        context.random.nextBytes(clientNonce);
-        pending = V2Codec.encode(new V2Frame.Hello(clientNonce));
-        offers = 0;
-        stage = Stage.HELLO_SENT;
-        wakeAt = nowNanos + RETRY_NANOS;
-        transmit(pending.clone());
+    synchronized void begin(long nowNanos, long deadlineNanos) {
+        deadline = deadlineNanos;
+        handshake = new ClientHandshakeDriver(new ClientHandshake(name, context.keys.pair(), context.random), TIMING,
+                deadlineNanos);
+        stage = Stage.HANDSHAKE;
+        transmit(handshake.start(nowNanos));
+        wakeAt = handshake.nextWakeNanos();
     }
 
     @Override
-    void onDatagram(byte[] datagram, long nowNanos) {
-        V2Frame frame;
-        try {
-            frame = V2Codec.decode(datagram);
-        } catch (FrameException e) {
-            context.undecryptable.increment();
-            return;
-        }
-        synchronized (this) {
-            switch (stage) {
-                case HELLO_SENT -> {
-                    if (frame instanceof V2Frame.Retry retry && Arrays.equals(retry.clientNonce(), clientNonce)) {
-                        pending = V2Codec.encode(new V2Frame.KeyOffer(retry.cookie(), clientNonce,
-                                context.keys.subjectPublicKeyInfo(), name));
-                        stage = Stage.OFFER_SENT;
-                        offers = 1;
-                        wakeAt = nowNanos + RETRY_NANOS;
-                        transmit(pending.clone());
+    synchronized void onDatagram(byte[] datagram, long nowNanos) {
+        switch (stage) {
+            case HANDSHAKE -> {
+                if (idle) {
+                    if (handshake.awaitingKeyReply() && isKeyReply(datagram)) {
+                        stage = Stage.READY;
+                        wakeAt = Long.MAX_VALUE;
+                        handshakeDone(true);
+                    } else {
+                        handshake.onDatagram(datagram, nowNanos).ifPresent(this::transmit);
                     }
+                    return;
                 }
-                case OFFER_SENT -> {
-                    if (frame instanceof V2Frame.KeyReply reply) {
-                        established(reply, nowNanos);
-                    }
+                handshake.onDatagram(datagram, nowNanos).ifPresent(this::transmit);
+                if (handshake.state() == ClientHandshakeDriver.State.ESTABLISHED) {
+                    established(handshake.established(), nowNanos);
+                } else {
+                    wakeAt = handshake.nextWakeNanos();
                 }
-                case JOINING, READY -> {
-                    if (frame instanceof V2Frame.Data data && channel != null) {
-                        receive(data, nowNanos);
-                    }
+            }
+            case JOINING, READY -> {
+                if (channel != null) {
+                    receive(datagram, nowNanos);
                 }
-                default -> {
-                }
+            }
+            default -> {
             }
         }
     }
 
-    private void established(V2Frame.KeyReply reply, long nowNanos) {
-        if (idle) {
-            stage = Stage.READY;
-            wakeAt = Long.MAX_VALUE;
-            handshakeDone(true);
-            return;
-        }
-        byte[] transcriptHash = V2Codec.transcriptHash(pending, reply);
-        if (!ServerIdentity.verify(reply.serverIdentityKey(), transcriptHash, reply.signature())) {
-            return; // not the server's reply for this offer: ignored, as ClientHandshake does
-        }
-        SessionSecret secret;
+    private static boolean isKeyReply(byte[] datagram) {
         try {
-            secret = V2KeyTransport.unwrap(context.keys.pair().getPrivate(), reply.wrappedSecret());
-        } catch (CryptoFailure e) {
-            return;
+            return V2Codec.decode(datagram) instanceof V2Frame.KeyReply;
+        } catch (FrameException e) {
+            return false;
         }
-        context.serverFingerprint.compareAndSet(null, Fingerprint.of(reply.serverIdentityKey()));
-        channel = new SecureChannel(SecureChannel.Role.CLIENT, reply.sessionId(), secret, transcriptHash,
-                new TokenBucket(0, 1, nowNanos), // unpaced: the Sender paces the run
-                TimeUnit.SECONDS.toNanos(Math.max(1, reply.limits().keepaliveSeconds())),
+    }
+
+    private void established(ClientHandshake.Established established, long nowNanos) {
+        context.serverFingerprint.compareAndSet(null, established.fingerprint());
+        context.serverLimits.compareAndSet(null, established.limits());
+        channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
+                established.transcriptHash(), new TokenBucket(0, 1, nowNanos), // unpaced: the Sender paces the run
+                TimeUnit.SECONDS.toNanos(Math.max(1, established.limits().keepaliveSeconds())),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
         stage = Stage.JOINING;
-        joinDeadline = nowNanos + JOIN_TIMEOUT_NANOS;
-        channel.offer(HELP);
+        channel.offer(context.joinCommand);
         flush(nowNanos);
     }
 
-    private void receive(V2Frame.Data data, long nowNanos) {
+    private void receive(byte[] datagram, long nowNanos) {
         SecureChannel.Inbound inbound;
         try {
+            if (!(V2Codec.decode(datagram) instanceof V2Frame.Data data)) {
+                return; // a late handshake datagram
+            }
             inbound = channel.open(data, nowNanos);
         } catch (FrameException e) {
             context.undecryptable.increment(); // a replay of a retransmission is dropped here, as the server does
@@ -145,7 +116,7 @@ final class V2Client extends BenchClient {
         }
         long now = context.now(nowNanos);
         for (byte[] text : inbound.messages()) {
-            if (!tally.accept(index, text, now) && stage == Stage.JOINING && isHelpReply(text)) {
+            if (!tally.accept(index, text, now) && relayNotice(text) && stage == Stage.JOINING) {
                 stage = Stage.READY;
                 handshakeDone(true);
             }
@@ -168,17 +139,16 @@ final class V2Client extends BenchClient {
             return;
         }
         long next = channel.nextWakeNanos(nowNanos);
-        wakeAt = stage == Stage.JOINING ? Math.min(next, joinDeadline) : next;
+        wakeAt = stage == Stage.JOINING ? Math.min(next, deadline) : next;
     }
 
     private void lost() {
-        Stage was = stage;
-        stage = Stage.FAILED;
-        wakeAt = Long.MAX_VALUE;
-        if (was == Stage.READY) {
+        if (stage == Stage.READY) {
+            stage = Stage.FAILED;
+            wakeAt = Long.MAX_VALUE;
             context.sessionsLost.increment();
         } else {
-            handshakeDone(false);
+            fail();
         }
     }
 
@@ -188,19 +158,16 @@ final class V2Client extends BenchClient {
             return;
         }
         switch (stage) {
-            case HELLO_SENT, OFFER_SENT -> {
-                if (++retries > MAX_RETRIES) {
+            case HANDSHAKE -> {
+                handshake.poll(nowNanos).ifPresent(this::transmit);
+                if (handshake.state() == ClientHandshakeDriver.State.FAILED) {
                     fail();
-                } else if (stage == Stage.OFFER_SENT && offers >= OFFERS_PER_HELLO) {
-                    hello(nowNanos);
                 } else {
-                    offers += stage == Stage.OFFER_SENT ? 1 : 0;
-                    wakeAt = nowNanos + RETRY_NANOS;
-                    transmit(pending.clone()); // the very same bytes: the server answers a repeated offer alike
+                    wakeAt = handshake.nextWakeNanos();
                 }
             }
             case JOINING -> {
-                if (nowNanos >= joinDeadline) {
+                if (nowNanos >= deadline) {
                     fail();
                 } else {
                     flush(nowNanos);
@@ -216,16 +183,8 @@ final class V2Client extends BenchClient {
     }
 
     @Override
-    synchronized void abandon() {
-        if (stage != Stage.READY) {
-            fail();
-        }
-    }
-
-    private void fail() {
+    void stop() {
         stage = Stage.FAILED;
-        wakeAt = Long.MAX_VALUE;
-        handshakeDone(false);
     }
 
     @Override

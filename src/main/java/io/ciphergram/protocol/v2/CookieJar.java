@@ -26,17 +26,12 @@ import io.ciphergram.protocol.PeerId;
  *
  * A random secret is drawn for each epoch; the previous one is kept, so a cookie is honoured in the epoch
  * it was issued and the next (at least 120 s, at most 240 s) and never after. The clock comes in as
- * {@code System.nanoTime()}-style nanoseconds. Thread-safe.
+ * {@code System.nanoTime()}-style nanoseconds. Relay-thread state, like everything the server's handshake
+ * keeps: not thread-safe, and it takes no lock.
  */
 public final class CookieJar {
 
-    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-        }
-    });
+    private final Mac hmac;
 
     private record Secrets(long epoch, SecretKeySpec current, SecretKeySpec previous) {
     }
@@ -46,6 +41,11 @@ public final class CookieJar {
     private Secrets secrets;
 
     public CookieJar(SecureRandom random, long nowNanos) {
+        try {
+            this.hmac = Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+        }
         this.random = random;
         this.startNanos = nowNanos;
         this.secrets = new Secrets(0, freshSecret(), freshSecret());
@@ -69,7 +69,7 @@ public final class CookieJar {
         return current | previous;
     }
 
-    private synchronized Secrets secretsAt(long nowNanos) {
+    private Secrets secretsAt(long nowNanos) {
         long epoch = Math.floorDiv(nowNanos - startNanos, V2Constants.COOKIE_SECRET_LIFETIME_NANOS);
         if (epoch == secrets.epoch() + 1) {
             secrets = new Secrets(epoch, freshSecret(), secrets.current());
@@ -89,7 +89,7 @@ public final class CookieJar {
         return key;
     }
 
-    private static byte[] mac(SecretKeySpec secret, PeerId peer, long epoch) {
+    private byte[] mac(SecretKeySpec secret, PeerId peer, long epoch) {
         byte[] transport = peer.transport().getBytes(StandardCharsets.UTF_8);
         byte[] address = peer.addressText().getBytes(StandardCharsets.UTF_8);
         ByteBuffer input = ByteBuffer.allocate(Integer.BYTES + transport.length + Integer.BYTES + address.length
@@ -98,7 +98,7 @@ public final class CookieJar {
                 .putInt(address.length).put(address)
                 .putLong(epoch);
         try {
-            Mac mac = HMAC.get();
+            Mac mac = hmac;
             mac.init(secret);
             byte[] full = mac.doFinal(input.array());
             return Arrays.copyOf(full, V2Constants.COOKIE_LENGTH);

@@ -15,7 +15,7 @@ public final class Fragmenter {
     private long nextMessageId;
 
     public Fragmenter() {
-        this(ReliableConstants.MAX_FRAGMENT_PAYLOAD, ReliableConstants.MAX_MESSAGE);
+        this(V2Constants.MAX_FRAGMENT_PAYLOAD, V2Constants.MAX_MESSAGE);
     }
 
     public Fragmenter(int fragmentPayload, int maxMessage) {
@@ -36,7 +36,7 @@ public final class Fragmenter {
         if (message.length > maxMessage) {
             throw new IllegalArgumentException("message of " + message.length + " bytes exceeds " + maxMessage);
         }
-        if (nextMessageId > ReliableConstants.MAX_MESSAGE_ID) {
+        if (nextMessageId > V2Constants.MAX_MESSAGE_ID) {
             throw new IllegalStateException("message ids exhausted; start a new session");
         }
         long id = nextMessageId++;

@@ -48,15 +48,18 @@ public final class Reassembler {
     private final int maxIncomplete;
     private final Map<Long, Partial> incomplete = new LinkedHashMap<>();
     private long heldBytes;
-    private long evictedMessages;
-    private long rejectedFragments;
+    private final ReliableEvents events;
 
     public Reassembler() {
-        this(ReliableConstants.MAX_FRAGMENT_PAYLOAD, ReliableConstants.MAX_MESSAGE,
-                ReliableConstants.MAX_REASSEMBLY_BYTES, ReliableConstants.MAX_INCOMPLETE_MESSAGES);
+        this(ReliableEvents.NONE);
     }
 
-    public Reassembler(int fragmentPayload, int maxMessage, int maxBytes, int maxIncomplete) {
+    public Reassembler(ReliableEvents events) {
+        this(V2Constants.MAX_FRAGMENT_PAYLOAD, V2Constants.MAX_MESSAGE,
+                V2Constants.MAX_REASSEMBLY_BYTES, V2Constants.MAX_INCOMPLETE_MESSAGES, events);
+    }
+
+    public Reassembler(int fragmentPayload, int maxMessage, int maxBytes, int maxIncomplete, ReliableEvents events) {
         if (fragmentPayload < 1 || maxBytes < maxMessage || maxIncomplete < 1) {
             throw new IllegalArgumentException("the bound must hold at least one whole message");
         }
@@ -64,6 +67,7 @@ public final class Reassembler {
         this.maxMessage = maxMessage;
         this.maxBytes = maxBytes;
         this.maxIncomplete = maxIncomplete;
+        this.events = events;
     }
 
     public Result accept(Fragment fragment) {
@@ -71,7 +75,7 @@ public final class Reassembler {
         int index = fragment.index();
         int length = fragment.payload().length;
         if (count < 1 || index < 0 || index >= count || !sizeFits(index, count, length)) {
-            rejectedFragments++;
+            events.on(ReliableEvents.Event.FRAGMENT_REJECTED);
             return Result.of(Outcome.REJECTED_BAD_SIZE);
         }
         if (count == 1) {
@@ -84,7 +88,7 @@ public final class Reassembler {
             partial = new Partial(count);
             incomplete.put(fragment.messageId(), partial);
         } else if (partial.fragments.length != count) {
-            rejectedFragments++;
+            events.on(ReliableEvents.Event.FRAGMENT_REJECTED);
             return Result.of(Outcome.REJECTED_INCONSISTENT_COUNT);
         } else if (partial.fragments[index] != null) {
             return Result.of(Outcome.DUPLICATE);
@@ -118,19 +122,11 @@ public final class Reassembler {
         return incomplete.size();
     }
 
-    /** Incomplete messages dropped to stay within the memory bound. */
-    public long evictedMessages() {
-        return evictedMessages;
-    }
 
-    /** Fragments refused for a bad size or an inconsistent count. */
-    public long rejectedFragments() {
-        return rejectedFragments;
-    }
 
     private Result completedOrInconsistent(Fragment fragment) {
         if (incomplete.containsKey(fragment.messageId())) {
-            rejectedFragments++;
+            events.on(ReliableEvents.Event.FRAGMENT_REJECTED);
             return Result.of(Outcome.REJECTED_INCONSISTENT_COUNT);
         }
         return new Result(Outcome.COMPLETED, Optional.of(fragment.payload()));
@@ -158,7 +154,7 @@ public final class Reassembler {
             }
             oldestFirst.remove();
             heldBytes -= entry.getValue().bytes;
-            evictedMessages++;
+            events.on(ReliableEvents.Event.MESSAGE_EVICTED);
         }
     }
 

@@ -40,17 +40,22 @@ public final class ReceiveWindow {
     private final int ackEvery;
     private final TreeMap<Long, ReliableFrame.Data> early = new TreeMap<>();
     private long cumulative;
+    /** Payload bytes of the fragments held in {@code early}. */
+    private long bufferedBytes;
     private int unackedInOrder;
     private long ackDueAtNanos = Long.MAX_VALUE;
-    private long duplicates;
-    private long beyondWindow;
+    private final ReliableEvents events;
 
     public ReceiveWindow() {
-        this(ReliableConstants.RECEIVE_WINDOW, ReliableConstants.MAX_ACK_RANGES, ReliableConstants.DELAYED_ACK_NANOS,
-                ReliableConstants.ACK_EVERY_FRAGMENTS);
+        this(ReliableEvents.NONE);
     }
 
-    public ReceiveWindow(int window, int maxAckRanges, long delayedAckNanos, int ackEvery) {
+    public ReceiveWindow(ReliableEvents events) {
+        this(V2Constants.RECEIVE_WINDOW, V2Constants.MAX_ACK_RANGES, V2Constants.DELAYED_ACK_NANOS,
+                V2Constants.ACK_EVERY_FRAGMENTS, events);
+    }
+
+    public ReceiveWindow(int window, int maxAckRanges, long delayedAckNanos, int ackEvery, ReliableEvents events) {
         if (window < 1 || maxAckRanges < 0 || delayedAckNanos < 0 || ackEvery < 1) {
             throw new IllegalArgumentException("window and ackEvery must be positive");
         }
@@ -58,22 +63,24 @@ public final class ReceiveWindow {
         this.maxAckRanges = maxAckRanges;
         this.delayedAckNanos = delayedAckNanos;
         this.ackEvery = ackEvery;
+        this.events = events;
     }
 
     public Receipt receive(ReliableFrame.Data data, long nowNanos) {
         long sequence = data.sequence();
         if (sequence < cumulative || early.containsKey(sequence)) {
-            duplicates++;
+            events.on(ReliableEvents.Event.DUPLICATE);
             ackNow(nowNanos);
             return new Receipt(Outcome.DUPLICATE, List.of());
         }
         if (sequence >= cumulative + window) {
-            beyondWindow++;
+            events.on(ReliableEvents.Event.BEYOND_WINDOW);
             ackNow(nowNanos);
             return new Receipt(Outcome.BEYOND_WINDOW, List.of());
         }
         if (sequence > cumulative) {
             early.put(sequence, data);
+            bufferedBytes += data.fragment().payload().length;
             ackNow(nowNanos);
             return new Receipt(Outcome.OUT_OF_ORDER, List.of());
         }
@@ -82,6 +89,7 @@ public final class ReceiveWindow {
         released.add(data);
         cumulative++;
         for (ReliableFrame.Data next = early.remove(cumulative); next != null; next = early.remove(cumulative)) {
+            bufferedBytes -= next.fragment().payload().length;
             released.add(next);
             cumulative++;
         }
@@ -147,13 +155,12 @@ public final class ReceiveWindow {
         return early.size();
     }
 
-    public long duplicates() {
-        return duplicates;
+    /** Payload bytes of the fragments that arrived early and wait for the gap before them. */
+    public long bufferedBytes() {
+        return bufferedBytes;
     }
 
-    public long beyondWindow() {
-        return beyondWindow;
-    }
+
 
     private void ackNow(long nowNanos) {
         ackDueAtNanos = Math.min(ackDueAtNanos, nowNanos);

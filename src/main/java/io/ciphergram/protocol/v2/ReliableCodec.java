@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.ciphergram.protocol.v2.MalformedFrameException.Reason;
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.FrameException;
 
 /**
- * Turns reliable-layer payloads into {@link ReliableFrame}s and back. Strict: every length is bounded before
- * it is used, and anything but the one canonical encoding is rejected, so a frame decodes to one value only.
+ * Turns inner frames (what a v2 record carries) into {@link ReliableFrame}s and back: Data, Ack, Ping and
+ * Close. Strict: every length is bounded before it is used, and anything but the one canonical encoding is
+ * rejected, with the reason it is counted under, so a frame decodes to one value only.
  *
  * <pre>
  * All integers big-endian, unsigned.
@@ -28,12 +30,17 @@ import io.ciphergram.protocol.v2.MalformedFrameException.Reason;
  *        6      4·k   ranges, ascending: u16 gap, u16 length (both &ge; 1)
  *                     first = previous end + gap, where previous end is the cumulative for the first
  *                     range and (previous last + 1) after it; last = first + length - 1
+ *
+ * Ping   0      1     type = 0x10, nothing else
+ * Close  0      1     type = 0x11, nothing else
  * </pre>
  */
 public final class ReliableCodec {
 
     public static final byte TYPE_DATA = 0x01;
     public static final byte TYPE_ACK = 0x02;
+    public static final byte TYPE_PING = 0x10;
+    public static final byte TYPE_CLOSE = 0x11;
     /** Bytes of an Ack before its ranges. */
     public static final int ACK_HEADER = 6;
     /** Bytes per selective range. */
@@ -47,16 +54,18 @@ public final class ReliableCodec {
             return encodeData(d);
         } else if (frame instanceof ReliableFrame.Ack a) {
             return encodeAck(a);
+        } else if (frame instanceof ReliableFrame.Ping) {
+            return new byte[] {TYPE_PING};
         }
-        throw new IllegalArgumentException("unknown frame " + frame);
+        return new byte[] {TYPE_CLOSE};
     }
 
-    public static ReliableFrame decode(byte[] bytes) throws MalformedFrameException {
+    public static ReliableFrame decode(byte[] bytes) throws FrameException {
         if (bytes.length == 0) {
-            throw new MalformedFrameException(Reason.EMPTY);
+            throw new FrameException(DropReason.EMPTY_RECORD);
         }
-        if (bytes.length > ReliableConstants.MAX_RELIABLE_FRAME) {
-            throw new MalformedFrameException(Reason.OVERSIZE);
+        if (bytes.length > V2Constants.MAX_RELIABLE_FRAME) {
+            throw new FrameException(DropReason.OVERSIZE_RECORD);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte type = in.get();
@@ -64,16 +73,21 @@ public final class ReliableCodec {
             return decodeData(in);
         } else if (type == TYPE_ACK) {
             return decodeAck(in);
+        } else if (type == TYPE_PING || type == TYPE_CLOSE) {
+            if (in.hasRemaining()) {
+                throw new FrameException(DropReason.TRAILING_BYTES);
+            }
+            return type == TYPE_PING ? ReliableFrame.PING : ReliableFrame.CLOSE;
         }
-        throw new MalformedFrameException(Reason.UNKNOWN_TYPE);
+        throw new FrameException(DropReason.UNKNOWN_RECORD_TYPE);
     }
 
     private static byte[] encodeData(ReliableFrame.Data d) {
-        if (d.payload().length > ReliableConstants.MAX_FRAGMENT_PAYLOAD
-                || d.fragmentCount() > ReliableConstants.MAX_FRAGMENTS) {
+        if (d.payload().length > V2Constants.MAX_FRAGMENT_PAYLOAD
+                || d.fragmentCount() > V2Constants.MAX_FRAGMENTS) {
             throw new IllegalArgumentException("fragment exceeds the v2 limits: " + d);
         }
-        ByteBuffer out = ByteBuffer.allocate(ReliableConstants.DATA_HEADER + d.payload().length);
+        ByteBuffer out = ByteBuffer.allocate(V2Constants.DATA_HEADER + d.payload().length);
         out.put(TYPE_DATA);
         out.putInt((int) d.sequence());
         out.putInt((int) d.messageId());
@@ -84,29 +98,29 @@ public final class ReliableCodec {
         return out.array();
     }
 
-    private static ReliableFrame.Data decodeData(ByteBuffer in) throws MalformedFrameException {
-        if (in.remaining() < ReliableConstants.DATA_HEADER - 1) {
-            throw new MalformedFrameException(Reason.TRUNCATED);
+    private static ReliableFrame.Data decodeData(ByteBuffer in) throws FrameException {
+        if (in.remaining() < V2Constants.DATA_HEADER - 1) {
+            throw new FrameException(DropReason.TRUNCATED_RECORD);
         }
         long sequence = Integer.toUnsignedLong(in.getInt());
         long messageId = Integer.toUnsignedLong(in.getInt());
         int index = Short.toUnsignedInt(in.getShort());
         int count = Short.toUnsignedInt(in.getShort());
         int length = Short.toUnsignedInt(in.getShort());
-        if (sequence > ReliableConstants.MAX_SEQUENCE) {
-            throw new MalformedFrameException(Reason.BAD_RANGE);
+        if (sequence > V2Constants.MAX_SEQUENCE) {
+            throw new FrameException(DropReason.BAD_ACK_RANGE);
         }
-        if (count < 1 || count > ReliableConstants.MAX_FRAGMENTS || index >= count) {
-            throw new MalformedFrameException(Reason.BAD_FRAGMENT);
+        if (count < 1 || count > V2Constants.MAX_FRAGMENTS || index >= count) {
+            throw new FrameException(DropReason.BAD_FRAGMENT);
         }
-        if (length > ReliableConstants.MAX_FRAGMENT_PAYLOAD) {
-            throw new MalformedFrameException(Reason.PAYLOAD_TOO_LARGE);
+        if (length > V2Constants.MAX_FRAGMENT_PAYLOAD) {
+            throw new FrameException(DropReason.FRAGMENT_TOO_LARGE);
         }
         if (in.remaining() < length) {
-            throw new MalformedFrameException(Reason.TRUNCATED);
+            throw new FrameException(DropReason.TRUNCATED_RECORD);
         }
         if (in.remaining() > length) {
-            throw new MalformedFrameException(Reason.TRAILING_BYTES);
+            throw new FrameException(DropReason.TRAILING_BYTES);
         }
         byte[] payload = new byte[length];
         in.get(payload);
@@ -114,7 +128,7 @@ public final class ReliableCodec {
     }
 
     private static byte[] encodeAck(ReliableFrame.Ack a) {
-        if (a.ranges().size() > ReliableConstants.MAX_ACK_RANGES || a.cumulative() > ReliableConstants.MAX_SEQUENCE + 1) {
+        if (a.ranges().size() > V2Constants.MAX_ACK_RANGES || a.cumulative() > V2Constants.MAX_SEQUENCE + 1) {
             throw new IllegalArgumentException("ack exceeds the v2 limits: " + a);
         }
         ByteBuffer out = ByteBuffer.allocate(ACK_HEADER + ACK_RANGE * a.ranges().size());
@@ -135,20 +149,20 @@ public final class ReliableCodec {
         return out.array();
     }
 
-    private static ReliableFrame.Ack decodeAck(ByteBuffer in) throws MalformedFrameException {
+    private static ReliableFrame.Ack decodeAck(ByteBuffer in) throws FrameException {
         if (in.remaining() < ACK_HEADER - 1) {
-            throw new MalformedFrameException(Reason.TRUNCATED);
+            throw new FrameException(DropReason.TRUNCATED_RECORD);
         }
         long cumulative = Integer.toUnsignedLong(in.getInt());
         int count = Byte.toUnsignedInt(in.get());
-        if (count > ReliableConstants.MAX_ACK_RANGES) {
-            throw new MalformedFrameException(Reason.TOO_MANY_RANGES);
+        if (count > V2Constants.MAX_ACK_RANGES) {
+            throw new FrameException(DropReason.TOO_MANY_ACK_RANGES);
         }
         if (in.remaining() < ACK_RANGE * count) {
-            throw new MalformedFrameException(Reason.TRUNCATED);
+            throw new FrameException(DropReason.TRUNCATED_RECORD);
         }
         if (in.remaining() > ACK_RANGE * count) {
-            throw new MalformedFrameException(Reason.TRAILING_BYTES);
+            throw new FrameException(DropReason.TRAILING_BYTES);
         }
         List<ReliableFrame.AckRange> ranges = new ArrayList<>(count);
         long previousEnd = cumulative;
@@ -157,8 +171,8 @@ public final class ReliableCodec {
             int length = Short.toUnsignedInt(in.getShort());
             long first = previousEnd + gap;
             long last = first + length - 1;
-            if (gap == 0 || length == 0 || last > ReliableConstants.MAX_SEQUENCE) {
-                throw new MalformedFrameException(Reason.BAD_RANGE);
+            if (gap == 0 || length == 0 || last > V2Constants.MAX_SEQUENCE) {
+                throw new FrameException(DropReason.BAD_ACK_RANGE);
             }
             ranges.add(new ReliableFrame.AckRange(first, last));
             previousEnd = last + 1;

@@ -4,10 +4,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The payloads of the v2 reliable layer: what the encrypted datagram layer seals and opens. One frame per
- * datagram. Sequence numbers count per direction from 0; {@link ReliableCodec} has the byte layout.
+ * The inner frames of v2: what one record seals and opens, one per datagram. Data and Ack are the reliable
+ * layer's (sequence numbers count per direction from 0); Ping and Close carry nothing. {@link ReliableCodec}
+ * has the byte layout.
  */
 public sealed interface ReliableFrame {
+
+    /** The only Ping. */
+    Ping PING = new Ping();
+    /** The only Close. */
+    Close CLOSE = new Close();
+
+    /** A keepalive, and the client's way to confirm its keys at once; the server answers each with its own. */
+    record Ping() implements ReliableFrame {
+    }
+
+    /** Ends the session at once on receipt; the sender sends nothing more on it. */
+    record Close() implements ReliableFrame {
+    }
 
     /**
      * One fragment of a message under a reliable sequence number. Retransmissions resend the same frame
@@ -17,10 +31,10 @@ public sealed interface ReliableFrame {
             implements ReliableFrame {
 
         public Data {
-            if (sequence < 0 || sequence > ReliableConstants.MAX_SEQUENCE) {
+            if (sequence < 0 || sequence > V2Constants.MAX_SEQUENCE) {
                 throw new IllegalArgumentException("sequence out of range: " + sequence);
             }
-            if (messageId < 0 || messageId > ReliableConstants.MAX_MESSAGE_ID) {
+            if (messageId < 0 || messageId > V2Constants.MAX_MESSAGE_ID) {
                 throw new IllegalArgumentException("message id out of range: " + messageId);
             }
             if (fragmentCount < 1 || fragmentIndex < 0 || fragmentIndex >= fragmentCount) {
@@ -63,12 +77,12 @@ public sealed interface ReliableFrame {
 
         public Ack {
             ranges = List.copyOf(ranges);
-            if (cumulative < 0 || cumulative > ReliableConstants.MAX_SEQUENCE + 1) {
+            if (cumulative < 0 || cumulative > V2Constants.MAX_SEQUENCE + 1) {
                 throw new IllegalArgumentException("cumulative out of range: " + cumulative);
             }
             long nextFree = cumulative + 1;
             for (AckRange r : ranges) {
-                if (r.first() < nextFree || r.last() > ReliableConstants.MAX_SEQUENCE) {
+                if (r.first() < nextFree || r.last() > V2Constants.MAX_SEQUENCE) {
                     throw new IllegalArgumentException("ranges must ascend with gaps above cumulative: " + ranges);
                 }
                 nextFree = r.last() + 2;

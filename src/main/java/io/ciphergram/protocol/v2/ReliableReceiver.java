@@ -33,7 +33,11 @@ public final class ReliableReceiver {
     }
 
     public ReliableReceiver(HoldGate gate) {
-        this(new ReceiveWindow(), new Reassembler(), gate);
+        this(gate, ReliableEvents.NONE);
+    }
+
+    public ReliableReceiver(HoldGate gate, ReliableEvents events) {
+        this(new ReceiveWindow(events), new Reassembler(events), gate);
     }
 
     public ReliableReceiver(ReceiveWindow window, Reassembler reassembler, HoldGate gate) {
@@ -76,6 +80,6 @@ public final class ReliableReceiver {
 
     /** Bytes held: fragments that arrived early and incomplete messages. */
     public long heldBytes() {
-        return (long) window.bufferedCount() * ReliableConstants.MAX_FRAGMENT_PAYLOAD + reassembler.heldBytes();
+        return window.bufferedBytes() + reassembler.heldBytes();
     }
 }

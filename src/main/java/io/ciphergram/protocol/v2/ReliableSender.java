@@ -26,14 +26,26 @@ public final class ReliableSender {
     /** Fragments not yet sent, message after message; a message's first fragment waits for a token. */
     private final ArrayDeque<Fragment> queued = new ArrayDeque<>();
     private long queuedBytes;
+    /**
+     * The reliable sequence of each sent message's last fragment, oldest first, for the messages not yet
+     * acknowledged whole: a ring, since the window bounds how many there are.
+     */
+    private final long[] messageEnds = new long[V2Constants.SEND_WINDOW];
+    private int endsHead;
+    private int endsCount;
+    private long acknowledgedMessages;
 
-    /** Defaults of {@link ReliableConstants}, paced by {@code pacer}. */
+    /** Defaults of {@link V2Constants}, paced by {@code pacer}. */
     public ReliableSender(TokenBucket pacer) {
-        this(pacer, ReliableConstants.MAX_SEND_QUEUE_BYTES);
+        this(pacer, V2Constants.MAX_SEND_QUEUE_BYTES);
     }
 
     public ReliableSender(TokenBucket pacer, int maxQueuedBytes) {
-        this(new Fragmenter(), new SendWindow(new RttEstimator()), pacer, maxQueuedBytes);
+        this(pacer, maxQueuedBytes, ReliableEvents.NONE);
+    }
+
+    public ReliableSender(TokenBucket pacer, int maxQueuedBytes, ReliableEvents events) {
+        this(new Fragmenter(), new SendWindow(new RttEstimator(), events), pacer, maxQueuedBytes);
     }
 
     public ReliableSender(Fragmenter fragmenter, SendWindow window, TokenBucket pacer, int maxQueuedBytes) {
@@ -45,7 +57,7 @@ public final class ReliableSender {
 
     /**
      * Queues {@code message} and returns its message id, or empty when the queue is full (try again after
-     * some of it has been sent). A message longer than {@link ReliableConstants#MAX_MESSAGE} is a caller bug.
+     * some of it has been sent). A message longer than {@link V2Constants#MAX_MESSAGE} is a caller bug.
      */
     public Optional<Long> offer(byte[] message) {
         if (queuedBytes + message.length > maxQueuedBytes && !queued.isEmpty()) {
@@ -67,13 +79,32 @@ public final class ReliableSender {
             }
             queued.removeFirst();
             queuedBytes -= next.payload().length;
-            out.add(window.send(next, nowNanos));
+            ReliableFrame.Data data = window.send(next, nowNanos);
+            if (next.index() == next.count() - 1 && endsCount < messageEnds.length) {
+                messageEnds[(endsHead + endsCount++) % messageEnds.length] = data.sequence();
+            }
+            out.add(data);
         }
         return out;
     }
 
     public SendWindow.AckOutcome onAck(ReliableFrame.Ack ack, long nowNanos) {
-        return window.onAck(ack, nowNanos);
+        SendWindow.AckOutcome outcome = window.onAck(ack, nowNanos);
+        long lowest = window.lowestUnacknowledged();
+        while (endsCount > 0 && messageEnds[endsHead] < lowest) {
+            endsHead = (endsHead + 1) % messageEnds.length;
+            endsCount--;
+            acknowledgedMessages++;
+        }
+        return outcome;
+    }
+
+    /**
+     * How many messages, counted from the first one offered, have been acknowledged whole: every fragment
+     * of each, and of every message before it. A client that must start a new session offers the rest again.
+     */
+    public long acknowledgedMessages() {
+        return acknowledgedMessages;
     }
 
     /**

@@ -14,7 +14,7 @@ package io.ciphergram.protocol.v2;
  *   <li>{@link #markSeen} after, and deliver only if it returns {@code true}: a duplicate that raced the
  *       first copy through decryption is caught here.</li>
  * </ol>
- * Not thread-safe: each session's window is touched under that session's lock.
+ * Not thread-safe: each window has one owner (on the server, the relay thread; in a client, its I/O thread).
  */
 public final class ReplayWindow {
 

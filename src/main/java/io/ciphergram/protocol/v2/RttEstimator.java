@@ -26,8 +26,8 @@ public final class RttEstimator {
     private long rtoNanos;
 
     public RttEstimator() {
-        this(ReliableConstants.INITIAL_RTO_NANOS, ReliableConstants.MIN_RTO_NANOS, ReliableConstants.MAX_RTO_NANOS,
-                ReliableConstants.CLOCK_GRANULARITY_NANOS);
+        this(V2Constants.INITIAL_RTO_NANOS, V2Constants.MIN_RTO_NANOS, V2Constants.MAX_RTO_NANOS,
+                V2Constants.CLOCK_GRANULARITY_NANOS);
     }
 
     public RttEstimator(long initialRtoNanos, long minRtoNanos, long maxRtoNanos, long granularityNanos) {

@@ -22,7 +22,7 @@ import io.ciphergram.protocol.TokenBucket;
  * One end of an established v2 session, the same code on the client and the server: AEAD record
  * protection with sequence-number nonces, the anti-replay window, key updates, and the reliable ordered
  * message layer inside. Bytes in ({@link #open}), bytes out ({@link #poll}); time is passed in. Pure and
- * not thread-safe: the owner serialises calls (the server under the session's lock).
+ * not thread-safe: one owner calls it (on the server, the relay thread; in a client, its I/O thread).
  *
  * <p>Inside each Data frame's ciphertext is one inner frame: a reliable Data fragment ({@code 01}), an
  * Ack ({@code 02}), a keepalive Ping ({@code 10}) or a Close ({@code 11}).
@@ -35,10 +35,6 @@ import io.ciphergram.protocol.TokenBucket;
  */
 public final class SecureChannel {
 
-    public static final byte PING = 0x10;
-    public static final byte CLOSE = 0x11;
-    /** How many key generations a record may be ahead of the receiver's (older ones are refused). */
-    public static final int MAX_GENERATIONS_AHEAD = 3;
 
     public enum Role { CLIENT, SERVER }
 
@@ -73,14 +69,14 @@ public final class SecureChannel {
 
     /**
      * The server's end of a session its handshake accepted. It does not pace (it answers what clients
-     * send), queues at most {@link ReliableConstants#SERVER_SEND_QUEUE_BYTES} for its client, and holds
+     * send), queues at most {@link V2Constants#SERVER_SEND_QUEUE_BYTES} for its client, and holds
      * fragments only as far as {@code memory} allows.
      */
     public static SecureChannel server(ServerHandshake.Accepted accepted, V2Frame.Limits limits,
-            ReliableReceiver.HoldGate memory, long nowNanos) {
+            ReliableReceiver.HoldGate memory, ReliableEvents events, long nowNanos) {
         return new SecureChannel(Role.SERVER, accepted.sessionId(), accepted.secret(), accepted.transcriptHash(),
-                new ReliableSender(new TokenBucket(0, 1, nowNanos), ReliableConstants.SERVER_SEND_QUEUE_BYTES),
-                new ReliableReceiver(memory), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
+                new ReliableSender(new TokenBucket(0, 1, nowNanos), V2Constants.SERVER_SEND_QUEUE_BYTES, events),
+                new ReliableReceiver(memory, events), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
     }
 
@@ -132,8 +128,8 @@ public final class SecureChannel {
 
     /** Queues a message (UTF-8 text, up to 64 KiB) for reliable, ordered delivery. False if the queue is full. */
     public boolean offer(byte[] message) {
-        if (message.length > ReliableConstants.MAX_MESSAGE) {
-            throw new IllegalArgumentException("a v2 message is at most " + ReliableConstants.MAX_MESSAGE + " bytes");
+        if (message.length > V2Constants.MAX_MESSAGE) {
+            throw new IllegalArgumentException("a v2 message is at most " + V2Constants.MAX_MESSAGE + " bytes");
         }
         return sender.offer(message).isPresent();
     }
@@ -150,7 +146,7 @@ public final class SecureChannel {
         // A record may be up to MAX_GENERATIONS_AHEAD key generations ahead: if every record of one
         // generation was lost (a lone record before an hour of silence), the receiver still catches up.
         int ahead = (frame.keyPhase() - receiveGeneration) & 0xFF;
-        if (ahead > MAX_GENERATIONS_AHEAD) {
+        if (ahead > V2Constants.MAX_GENERATIONS_AHEAD) {
             throw new FrameException(DropReason.BAD_KEY_PHASE);
         }
         boolean nextGeneration = ahead > 0;
@@ -184,29 +180,19 @@ public final class SecureChannel {
     }
 
     private Inbound deliver(byte[] inner, long nowNanos) throws FrameException {
-        if (inner.length == 0) {
-            throw new FrameException(DropReason.MALFORMED_FRAME);
-        }
-        if (inner[0] == PING && inner.length == 1) {
+        ReliableFrame frame = ReliableCodec.decode(inner);
+        if (frame instanceof ReliableFrame.Data data) {
+            return new Inbound(receiver.onData(data, nowNanos), false);
+        } else if (frame instanceof ReliableFrame.Ack ack) {
+            sender.onAck(ack, nowNanos);
+        } else if (frame instanceof ReliableFrame.Ping) {
             // The server answers each keepalive, so a client in a quiet room still hears that it is alive.
             pongDue = role == Role.SERVER;
-            return new Inbound(List.of(), false);
-        }
-        if (inner[0] == CLOSE && inner.length == 1) {
+        } else {
             closed = true;
             return new Inbound(List.of(), true);
         }
-        ReliableFrame frame;
-        try {
-            frame = ReliableCodec.decode(inner);
-        } catch (MalformedFrameException e) {
-            throw new FrameException(DropReason.MALFORMED_FRAME);
-        }
-        if (frame instanceof ReliableFrame.Ack ack) {
-            sender.onAck(ack, nowNanos);
-            return new Inbound(List.of(), false);
-        }
-        return new Inbound(receiver.onData((ReliableFrame.Data) frame, nowNanos), false);
+        return new Inbound(List.of(), false);
     }
 
     /** The datagrams to send now: due retransmissions, new fragments, an Ack if one is due, a keepalive. */
@@ -221,15 +207,23 @@ public final class SecureChannel {
         Optional<ReliableFrame.Ack> ack = receiver.pollAck(nowNanos);
         ack.ifPresent(a -> out.add(seal(ReliableCodec.encode(a), nowNanos)));
         if (role == Role.CLIENT && out.isEmpty() && nowNanos - lastSentNanos >= keepaliveNanos) {
-            out.add(seal(new byte[] {PING}, nowNanos));
+            out.add(seal(ReliableCodec.encode(ReliableFrame.PING), nowNanos));
         }
         if (pongDue) {
             pongDue = false;
             if (out.isEmpty()) {
-                out.add(seal(new byte[] {PING}, nowNanos));
+                out.add(seal(ReliableCodec.encode(ReliableFrame.PING), nowNanos));
             }
         }
         return out;
+    }
+
+    /**
+     * A Ping now, whether or not a keepalive is due: a client proves it holds the keys at once with one (its
+     * first authenticated record makes it a member) and asks whether the server is still there.
+     */
+    public byte[] ping(long nowNanos) {
+        return seal(ReliableCodec.encode(ReliableFrame.PING), nowNanos);
     }
 
     /** An Ack of everything received so far, now, whether or not one is due: sent before a Close. */
@@ -240,7 +234,7 @@ public final class SecureChannel {
     /** A Close record: the peer ends the session at once on receipt; this end sends nothing more. */
     public byte[] close(long nowNanos) {
         closed = true;
-        return seal(new byte[] {CLOSE}, nowNanos);
+        return seal(ReliableCodec.encode(ReliableFrame.CLOSE), nowNanos);
     }
 
     /** When {@link #poll} must next be called. */
@@ -257,6 +251,11 @@ public final class SecureChannel {
         return sender.allAcknowledged();
     }
 
+    /** Messages acknowledged whole, counted from the first offered ({@link ReliableSender#acknowledgedMessages}). */
+    public long acknowledgedMessages() {
+        return sender.acknowledgedMessages();
+    }
+
     /** The reliable layer gave up (the peer stopped acknowledging). */
     public Optional<SendWindow.Failure> failure() {
         return sender.failure();
@@ -267,12 +266,21 @@ public final class SecureChannel {
     }
 
     /**
-     * Bytes this end holds for its session: messages queued to send, fragments sent and not yet
-     * acknowledged, fragments received early and incomplete messages (an upper bound, by whole fragments).
+     * Bytes this end holds for its session, at their real sizes: what it sends (messages queued, fragments
+     * sent and not yet acknowledged) and what it receives (fragments received early, incomplete messages).
      */
     public long heldBytes() {
-        return sender.queuedBytes() + (long) sender.window().unacknowledgedCount() * ReliableConstants.MAX_FRAGMENT_PAYLOAD
-                + receiver.heldBytes();
+        return heldOutboundBytes() + heldInboundBytes();
+    }
+
+    /** Messages queued to send and fragments sent but not yet acknowledged. */
+    public long heldOutboundBytes() {
+        return sender.queuedBytes() + sender.window().unacknowledgedBytes();
+    }
+
+    /** Fragments received early and incomplete messages. */
+    public long heldInboundBytes() {
+        return receiver.heldBytes();
     }
 
     public long lastReceivedNanos() {

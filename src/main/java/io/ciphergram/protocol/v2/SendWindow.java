@@ -29,7 +29,12 @@ public final class SendWindow {
         /** A fragment stayed unacknowledged longer than the give-up time. */
         DEADLINE,
         /** All sequence numbers used while more was to be sent: the session must be replaced. */
-        SEQUENCE_EXHAUSTED
+        SEQUENCE_EXHAUSTED,
+        /**
+         * An Ack of sequences never sent: no honest peer sends one (a peer that acknowledges what it cannot
+         * have received, to make the other end send it more than it reads, does): a protocol error.
+         */
+        INVALID_ACK
     }
 
     /** The session failed on {@code sequence} for {@code cause}. */
@@ -42,7 +47,7 @@ public final class SendWindow {
         PROGRESS,
         /** Valid but nothing new (a duplicate, reordered or replayed Ack). */
         NOTHING_NEW,
-        /** It acknowledges sequences never sent: ignored whole. */
+        /** It acknowledges sequences never sent: a protocol error, and the session is given up. */
         INVALID
     }
 
@@ -53,9 +58,10 @@ public final class SendWindow {
     private final int duplicateThreshold;
     private final TreeMap<Long, InFlight> unacknowledged = new TreeMap<>();
     private long nextSequence;
+    /** Payload bytes of the fragments sent and not yet acknowledged. */
+    private long unacknowledgedBytes;
     private Failure failure;
-    private long retransmissionCount;
-    private long invalidAcks;
+    private final ReliableEvents events;
     /**
      * No fragment's timer or give-up deadline falls before this; exactly the earliest when {@code boundExact}.
      * Kept so that the checks made on every send and every timer are O(1) rather than a scan of the window:
@@ -66,12 +72,21 @@ public final class SendWindow {
     private boolean boundExact = true;
 
     public SendWindow(RttEstimator rtt) {
-        this(rtt, ReliableConstants.SEND_WINDOW, ReliableConstants.MAX_RETRANSMISSIONS,
-                ReliableConstants.GIVE_UP_AFTER_NANOS, ReliableConstants.DUPLICATE_THRESHOLD);
+        this(rtt, ReliableEvents.NONE);
+    }
+
+    public SendWindow(RttEstimator rtt, ReliableEvents events) {
+        this(rtt, V2Constants.SEND_WINDOW, V2Constants.MAX_RETRANSMISSIONS,
+                V2Constants.GIVE_UP_AFTER_NANOS, V2Constants.DUPLICATE_THRESHOLD, events);
     }
 
     /** A {@code duplicateThreshold} above {@code window} turns fast retransmit off. */
     public SendWindow(RttEstimator rtt, int window, int maxRetransmissions, long giveUpNanos, int duplicateThreshold) {
+        this(rtt, window, maxRetransmissions, giveUpNanos, duplicateThreshold, ReliableEvents.NONE);
+    }
+
+    public SendWindow(RttEstimator rtt, int window, int maxRetransmissions, long giveUpNanos, int duplicateThreshold,
+            ReliableEvents events) {
         if (window < 1 || maxRetransmissions < 0 || giveUpNanos <= 0 || duplicateThreshold < 1) {
             throw new IllegalArgumentException("window, give-up time and threshold must be positive");
         }
@@ -80,6 +95,7 @@ public final class SendWindow {
         this.maxRetransmissions = maxRetransmissions;
         this.giveUpNanos = giveUpNanos;
         this.duplicateThreshold = duplicateThreshold;
+        this.events = events;
     }
 
     /** Only for tests of sequence exhaustion: a default window that starts numbering at {@code firstSequence}. */
@@ -92,7 +108,7 @@ public final class SendWindow {
     /** Whether {@link #send} may be called now: window not full and the session not given up. */
     public boolean hasRoom() {
         return failure == null && nextSequence - lowestUnacknowledged() < window
-                && nextSequence <= ReliableConstants.MAX_SEQUENCE;
+                && nextSequence <= V2Constants.MAX_SEQUENCE;
     }
 
     /**
@@ -100,7 +116,7 @@ public final class SendWindow {
      * {@link #hasRoom()} first; once sequences run out the session is given up ({@link FailureCause#SEQUENCE_EXHAUSTED}).
      */
     public ReliableFrame.Data send(Fragment fragment, long nowNanos) {
-        if (failure == null && nextSequence > ReliableConstants.MAX_SEQUENCE) {
+        if (failure == null && nextSequence > V2Constants.MAX_SEQUENCE) {
             failure = new Failure(FailureCause.SEQUENCE_EXHAUSTED, nextSequence);
         }
         if (!hasRoom()) {
@@ -109,6 +125,7 @@ public final class SendWindow {
         ReliableFrame.Data data = ReliableFrame.Data.of(nextSequence, fragment);
         InFlight sent = new InFlight(data, nowNanos, nowNanos + rtt.rtoNanos());
         unacknowledged.put(nextSequence, sent);
+        unacknowledgedBytes += data.fragment().payload().length;
         bound = Math.min(bound, earliest(sent));
         nextSequence++;
         return data;
@@ -119,7 +136,9 @@ public final class SendWindow {
         List<ReliableFrame.AckRange> ranges = ack.ranges();
         if (ack.cumulative() > nextSequence
                 || (!ranges.isEmpty() && ranges.get(ranges.size() - 1).last() >= nextSequence)) {
-            invalidAcks++;
+            if (failure == null) {
+                failure = new Failure(FailureCause.INVALID_ACK, nextSequence);
+            }
             return AckOutcome.INVALID;
         }
         List<InFlight> acked = new ArrayList<>();
@@ -159,9 +178,11 @@ public final class SendWindow {
         }
     }
 
-    private static void removeInto(Iterator<InFlight> covered, List<InFlight> acked) {
+    private void removeInto(Iterator<InFlight> covered, List<InFlight> acked) {
         while (covered.hasNext()) {
-            acked.add(covered.next());
+            InFlight f = covered.next();
+            unacknowledgedBytes -= f.data.fragment().payload().length;
+            acked.add(f);
             covered.remove();
         }
     }
@@ -189,7 +210,7 @@ public final class SendWindow {
             f.lastSentNanos = nowNanos;
             f.ackedSentAfter = 0;
             f.deadlineNanos = nowNanos + rtt.backedOffRtoNanos(f.retransmissions);
-            retransmissionCount++;
+            events.on(ReliableEvents.Event.RETRANSMITTED);
             due.add(f.data);
         }
         recomputeBound();
@@ -227,7 +248,7 @@ public final class SendWindow {
 
     /** Whether every sequence number has been used: nothing more can be sent in this session. */
     public boolean sequencesExhausted() {
-        return nextSequence > ReliableConstants.MAX_SEQUENCE;
+        return nextSequence > V2Constants.MAX_SEQUENCE;
     }
 
     public Optional<Failure> failure() {
@@ -238,6 +259,11 @@ public final class SendWindow {
         return unacknowledged.size();
     }
 
+    /** Payload bytes of the fragments sent and not yet acknowledged. */
+    public long unacknowledgedBytes() {
+        return unacknowledgedBytes;
+    }
+
     public long nextSequence() {
         return nextSequence;
     }
@@ -245,16 +271,6 @@ public final class SendWindow {
     /** The oldest sequence not yet acknowledged, or the next to be sent if all are. */
     public long lowestUnacknowledged() {
         return unacknowledged.isEmpty() ? nextSequence : unacknowledged.firstKey();
-    }
-
-    /** Retransmissions made so far. */
-    public long retransmissionCount() {
-        return retransmissionCount;
-    }
-
-    /** Acks ignored for acknowledging sequences never sent. */
-    public long invalidAcks() {
-        return invalidAcks;
     }
 
     private List<ReliableFrame.Data> fail(FailureCause cause, InFlight f, List<ReliableFrame.Data> due) {

@@ -3,6 +3,7 @@ package io.ciphergram.protocol.v2;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 
+import io.ciphergram.crypto.IdentityPublicKey;
 import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.crypto.SessionSecret;
@@ -10,6 +11,8 @@ import io.ciphergram.crypto.V2KeyTransport;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.PeerId;
+import io.ciphergram.protocol.e2e.IdentityExtension;
+import io.ciphergram.protocol.e2e.IdentityProof;
 
 /**
  * The server's side of the v2 handshake (docs/PROTOCOL.md, "v2 handshake"):
@@ -62,8 +65,13 @@ public final class ServerHandshake {
     }
 
     /** A session the server agreed to: what the relay needs to create it, and the reply to send. */
+    /**
+     * @param identity the client's identity, if its KeyOffer carried a proof that verified; else null (a
+     *        proof that does not verify refuses the offer: {@code bad_identity})
+     * @param extensions what else the KeyOffer carried (frames, resume)
+     */
     public record Accepted(long sessionId, SessionSecret secret, byte[] transcriptHash, String requestedName,
-            byte[] clientNonce, byte[] keyReply) {
+            byte[] clientNonce, byte[] keyReply, IdentityPublicKey identity, V2Frame.Extensions extensions) {
     }
 
     /**
@@ -74,8 +82,16 @@ public final class ServerHandshake {
      */
     public Accepted accept(byte[] datagram, V2Frame.KeyOffer offer) throws FrameException {
         PublicKey clientKey = clientKey(offer.clientPublicKey());
+        IdentityPublicKey clientIdentity = null;
+        IdentityExtension proof = offer.extensions().identity();
+        if (proof != null) {
+            if (!IdentityProof.verify(proof, offer.cookie(), offer.clientNonce(), offer.clientPublicKey(), offer.name())) {
+                throw new FrameException(DropReason.BAD_IDENTITY);
+            }
+            clientIdentity = proof.identity();
+        }
         SessionSecret secret = SessionSecret.random(random);
-        byte[] serverNonce = new byte[V2Codec.NONCE_LENGTH];
+        byte[] serverNonce = new byte[V2Constants.NONCE_LENGTH];
         random.nextBytes(serverNonce);
         long sessionId = random.nextLong();
         V2Frame.KeyReply unsigned = new V2Frame.KeyReply(serverNonce, sessionId, identity.publicKeyEncoded(),
@@ -83,7 +99,8 @@ public final class ServerHandshake {
         byte[] transcriptHash = V2Codec.transcriptHash(datagram, unsigned);
         V2Frame.KeyReply signed = new V2Frame.KeyReply(serverNonce, sessionId, unsigned.serverIdentityKey(),
                 unsigned.wrappedSecret(), limits, identity.sign(transcriptHash));
-        return new Accepted(sessionId, secret, transcriptHash, offer.name(), offer.clientNonce(), V2Codec.encode(signed));
+        return new Accepted(sessionId, secret, transcriptHash, offer.name(), offer.clientNonce(), V2Codec.encode(signed),
+                clientIdentity, offer.extensions());
     }
 
     private static PublicKey clientKey(byte[] spki) throws FrameException {

@@ -11,6 +11,9 @@ import io.ciphergram.crypto.SequencedAead;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.FrameException;
 import io.ciphergram.protocol.Utf8;
+import io.ciphergram.protocol.e2e.E2eCodec;
+import io.ciphergram.protocol.e2e.E2eFormatException;
+import io.ciphergram.protocol.e2e.IdentityExtension;
 
 /**
  * Turns v2 datagrams into {@link V2Frame}s and back. Strict: every length is bounded before use, trailing
@@ -41,15 +44,11 @@ public final class V2Codec {
     public static final byte DATA = 0x05;
 
     /** Client handshake datagrams are padded to this (as QUIC pads its Initial), so no reply is larger. */
-    public static final int PADDED_LENGTH = ReliableConstants.MAX_DATAGRAM;
-    public static final int NONCE_LENGTH = 32;
-    public static final int COOKIE_LENGTH = 16;
+    public static final int PADDED_LENGTH = V2Constants.MAX_DATAGRAM;
     /** Bytes before a Data frame's ciphertext, all authenticated as associated data. */
     public static final int DATA_HEADER_LENGTH = 3 + 8 + 1 + 8;
     /** The largest datagram v2 sends or accepts. */
-    public static final int MAX_DATAGRAM = ReliableConstants.MAX_DATAGRAM;
-    public static final int MAX_NAME_BYTES = 128;
-    private static final int MAX_KEY_BYTES = 600;
+    public static final int MAX_DATAGRAM = V2Constants.MAX_DATAGRAM;
 
     private V2Codec() {
     }
@@ -69,14 +68,16 @@ public final class V2Codec {
         ByteBuffer in = ByteBuffer.wrap(datagram, 3, datagram.length - 3);
         try {
             V2Frame frame = switch (datagram[2]) {
-                case HELLO -> new V2Frame.Hello(bytes(in, NONCE_LENGTH));
-                case RETRY -> new V2Frame.Retry(bytes(in, NONCE_LENGTH), bytes(in, COOKIE_LENGTH));
-                case KEY_OFFER -> new V2Frame.KeyOffer(bytes(in, COOKIE_LENGTH), bytes(in, NONCE_LENGTH),
-                        bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)), Utf8.decode(bytes(in, bounded(in.get() & 0xFF, MAX_NAME_BYTES)), DropReason.MALFORMED_FRAME));
-                case KEY_REPLY -> new V2Frame.KeyReply(bytes(in, NONCE_LENGTH), in.getLong(),
-                        bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)), bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)),
+                case HELLO -> new V2Frame.Hello(bytes(in, V2Constants.NONCE_LENGTH));
+                case RETRY -> new V2Frame.Retry(bytes(in, V2Constants.NONCE_LENGTH), bytes(in, V2Constants.COOKIE_LENGTH));
+                case KEY_OFFER -> new V2Frame.KeyOffer(bytes(in, V2Constants.COOKIE_LENGTH), bytes(in, V2Constants.NONCE_LENGTH),
+                        bytes(in, bounded(in.getShort() & 0xFFFF, V2Constants.MAX_KEY_BYTES)),
+                        Utf8.decode(bytes(in, bounded(in.get() & 0xFF, V2Constants.MAX_NAME_BYTES)), DropReason.MALFORMED_FRAME),
+                        extensions(datagram, in));
+                case KEY_REPLY -> new V2Frame.KeyReply(bytes(in, V2Constants.NONCE_LENGTH), in.getLong(),
+                        bytes(in, bounded(in.getShort() & 0xFFFF, V2Constants.MAX_KEY_BYTES)), bytes(in, bounded(in.getShort() & 0xFFFF, V2Constants.MAX_KEY_BYTES)),
                         new V2Frame.Limits(u16(in), u16(in), in.getInt(), u16(in), u16(in)),
-                        bytes(in, bounded(in.getShort() & 0xFFFF, MAX_KEY_BYTES)));
+                        bytes(in, bounded(in.getShort() & 0xFFFF, V2Constants.MAX_KEY_BYTES)));
                 case DATA -> new V2Frame.Data(in.getLong(), in.get() & 0xFF, in.getLong(), rest(in));
                 default -> throw new FrameException(DropReason.MALFORMED_FRAME);
             };
@@ -104,18 +105,19 @@ public final class V2Codec {
     public static byte[] encode(V2Frame frame) {
         ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
         if (frame instanceof V2Frame.Hello h) {
-            header(out, HELLO).put(check(h.clientNonce(), NONCE_LENGTH));
+            header(out, HELLO).put(check(h.clientNonce(), V2Constants.NONCE_LENGTH));
             return padded(out);
         } else if (frame instanceof V2Frame.Retry r) {
-            header(out, RETRY).put(check(r.clientNonce(), NONCE_LENGTH)).put(check(r.cookie(), COOKIE_LENGTH));
+            header(out, RETRY).put(check(r.clientNonce(), V2Constants.NONCE_LENGTH)).put(check(r.cookie(), V2Constants.COOKIE_LENGTH));
         } else if (frame instanceof V2Frame.KeyOffer k) {
             byte[] name = k.name().getBytes(StandardCharsets.UTF_8);
-            if (name.length > MAX_NAME_BYTES) {
+            if (name.length > V2Constants.MAX_NAME_BYTES) {
                 throw new IllegalArgumentException("name too long");
             }
-            header(out, KEY_OFFER).put(check(k.cookie(), COOKIE_LENGTH)).put(check(k.clientNonce(), NONCE_LENGTH))
+            header(out, KEY_OFFER).put(check(k.cookie(), V2Constants.COOKIE_LENGTH)).put(check(k.clientNonce(), V2Constants.NONCE_LENGTH))
                     .putShort((short) k.clientPublicKey().length).put(k.clientPublicKey())
                     .put((byte) name.length).put(name);
+            extensions(out, k.extensions());
             return padded(out);
         } else if (frame instanceof V2Frame.KeyReply r) {
             signedPart(header(out, KEY_REPLY), r);
@@ -125,6 +127,57 @@ public final class V2Codec {
             out.put(dataHeader(d.sessionId(), d.keyPhase(), d.sequence())).put(d.ciphertext());
         }
         return Arrays.copyOf(out.array(), out.position());
+    }
+
+    /** Extension types of a KeyOffer. */
+    static final int EXT_IDENTITY = IdentityExtension.TYPE;
+    static final int EXT_FEATURES = 0x02;
+    static final int EXT_RESUME = 0x03;
+
+    /**
+     * The KeyOffer's extensions, from {@code in} (just after the name) to the first zero byte, the padding.
+     * Each type at most once; an unknown type is skipped by its length, so a later client's extension does
+     * not make this server refuse it.
+     */
+    private static V2Frame.Extensions extensions(byte[] datagram, ByteBuffer in) throws FrameException {
+        IdentityExtension identity = null;
+        Integer features = null;
+        V2Frame.Resume resume = null;
+        while (in.hasRemaining() && datagram[in.position()] != 0) {
+            int at = in.position();
+            int type = in.get() & 0xFF;
+            int length = in.get() & 0xFF;
+            byte[] value = bytes(in, length);
+            if (type == EXT_IDENTITY && identity == null) {
+                try {
+                    identity = E2eCodec.decodeIdentityExtension(datagram, at);
+                } catch (E2eFormatException e) {
+                    throw new FrameException(DropReason.MALFORMED_FRAME);
+                }
+            } else if (type == EXT_FEATURES && features == null && length == 1) {
+                features = value[0] & 0xFF;
+            } else if (type == EXT_RESUME && resume == null && length >= 10 && length <= 8 + 33) {
+                ByteBuffer v = ByteBuffer.wrap(value);
+                long lastLineId = v.getLong();
+                resume = new V2Frame.Resume(new String(value, 8, length - 8, StandardCharsets.US_ASCII), lastLineId);
+            } else if (type == EXT_IDENTITY || type == EXT_FEATURES || type == EXT_RESUME) {
+                throw new FrameException(DropReason.MALFORMED_FRAME); // repeated, or the wrong length
+            }
+        }
+        return new V2Frame.Extensions(identity, features == null ? 0 : features, resume);
+    }
+
+    private static void extensions(ByteBuffer out, V2Frame.Extensions ext) {
+        if (ext.identity() != null) {
+            out.put(E2eCodec.encode(ext.identity()));
+        }
+        if (ext.features() != 0) {
+            out.put((byte) EXT_FEATURES).put((byte) 1).put((byte) ext.features());
+        }
+        if (ext.resume() != null) {
+            byte[] room = ext.resume().room().getBytes(StandardCharsets.US_ASCII);
+            out.put((byte) EXT_RESUME).put((byte) (8 + room.length)).putLong(ext.resume().lastLineId()).put(room);
+        }
     }
 
     /** The KeyReply's bytes up to its signature: what the transcript covers of it. */
@@ -143,7 +196,7 @@ public final class V2Codec {
         if (l.maxMessageBytes() < 0) {
             throw new IllegalArgumentException("max_message does not fit");
         }
-        out.put(check(r.serverNonce(), NONCE_LENGTH)).putLong(r.sessionId())
+        out.put(check(r.serverNonce(), V2Constants.NONCE_LENGTH)).putLong(r.sessionId())
                 .putShort((short) r.serverIdentityKey().length).put(r.serverIdentityKey())
                 .putShort((short) r.wrappedSecret().length).put(r.wrappedSecret())
                 .putShort((short) l.messagesPerSecond()).putShort((short) l.burst()).putInt(l.maxMessageBytes())

@@ -18,7 +18,37 @@ public sealed interface V2Frame {
      * Client → server: the echoed cookie, the client's ephemeral RSA-2048 public key (SubjectPublicKeyInfo
      * DER) and the requested username; padded to {@link V2Codec#PADDED_LENGTH} bytes.
      */
-    record KeyOffer(byte[] cookie, byte[] clientNonce, byte[] clientPublicKey, String name) implements V2Frame {
+    record KeyOffer(byte[] cookie, byte[] clientNonce, byte[] clientPublicKey, String name, Extensions extensions)
+            implements V2Frame {
+
+        /** A KeyOffer without extensions: what clients before them send. */
+        public KeyOffer(byte[] cookie, byte[] clientNonce, byte[] clientPublicKey, String name) {
+            this(cookie, clientNonce, clientPublicKey, name, Extensions.NONE);
+        }
+    }
+
+    /**
+     * What a KeyOffer may carry after the name, before the zero padding (docs/PROTOCOL.md, "KeyOffer
+     * extensions"), each as {@code u8 type ‖ u8 length ‖ value}: nonzero types, so none is mistaken for
+     * padding. Older servers refuse them (nonzero padding), older clients send none.
+     *
+     * @param identity 01: the client's identity key and the proof that binds it to this handshake, or null
+     * @param features 02: what the client takes ({@link #FRAMED}); 0 if absent
+     * @param resume 03: the room the client was in and the id of the last line of it that it has, or null
+     */
+    record Extensions(io.ciphergram.protocol.e2e.IdentityExtension identity, int features, Resume resume) {
+
+        /** Feature bit: every message the server sends is an app frame ({@code AppCodec}), not a text line. */
+        public static final int FRAMED = 1;
+        public static final Extensions NONE = new Extensions(null, 0, null);
+
+        public boolean framed() {
+            return (features & FRAMED) != 0;
+        }
+    }
+
+    /** A reconnecting client's place: the room it was in and the last line of it it has (0: none). */
+    record Resume(String room, long lastLineId) {
     }
 
     /**

@@ -45,8 +45,9 @@ import io.quarkus.runtime.StartupEvent;
  * socket's send buffer is full) is counted as a failed send, as a datagram lost on the path would be.
  *
  * <p><b>Why not Vert.x's datagram socket</b> (docs/BENCHMARKS.md has the figures): on its NIO transport it
- * cannot share a port ({@code SO_REUSEPORT} needs Netty's native transport, whose Linux file does not
- * resolve for the Netty Quarkus brings), its receive-buffer option is also Netty's per-read buffer (so the
+ * cannot share a port ({@code SO_REUSEPORT} needs Netty's native epoll transport, which Quarkus does not
+ * bring; its Linux file does resolve, and an epoll lane that sends with {@code sendmmsg} was tried and did not
+ * pay), its receive-buffer option is also Netty's per-read buffer (so the
  * socket buffer could not be raised without megabyte reads, and bursts overflowed the 64 KiB one), and every
  * send re-resolved a host string and went through a promise on the event loop, which also did every read.
  */

@@ -25,15 +25,15 @@ class FragmenterTest {
 
     @Test
     void largestMessageNeedsMaxFragmentsAllFullButTheLast() {
-        byte[] message = new byte[ReliableConstants.MAX_MESSAGE];
+        byte[] message = new byte[V2Constants.MAX_MESSAGE];
         new Random(1).nextBytes(message);
 
         List<Fragment> fragments = new Fragmenter().split(message);
 
-        assertThat(fragments).hasSize(ReliableConstants.MAX_FRAGMENTS);
+        assertThat(fragments).hasSize(V2Constants.MAX_FRAGMENTS);
         assertThat(fragments.subList(0, fragments.size() - 1))
-                .allSatisfy(f -> assertThat(f.payload()).hasSize(ReliableConstants.MAX_FRAGMENT_PAYLOAD));
-        assertThat(fragments).allSatisfy(f -> assertThat(f.count()).isEqualTo(ReliableConstants.MAX_FRAGMENTS));
+                .allSatisfy(f -> assertThat(f.payload()).hasSize(V2Constants.MAX_FRAGMENT_PAYLOAD));
+        assertThat(fragments).allSatisfy(f -> assertThat(f.count()).isEqualTo(V2Constants.MAX_FRAGMENTS));
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         fragments.forEach(f -> joined.writeBytes(f.payload()));
         assertThat(joined.toByteArray()).isEqualTo(message);
@@ -58,7 +58,7 @@ class FragmenterTest {
 
     @Test
     void refusesMessagesOverTheMaximum() {
-        assertThatThrownBy(() -> new Fragmenter().split(new byte[ReliableConstants.MAX_MESSAGE + 1]))
+        assertThatThrownBy(() -> new Fragmenter().split(new byte[V2Constants.MAX_MESSAGE + 1]))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -14,9 +14,11 @@ import io.ciphergram.protocol.v2.Reassembler.Outcome;
 
 class ReassemblerTest {
 
+    private final CountingEvents seen = new CountingEvents();
+
     /** Small sizes so bounds are easy to reach: 4-byte fragments, 16-byte messages, 32 bytes held. */
-    private static Reassembler small() {
-        return new Reassembler(4, 16, 32, 3);
+    private Reassembler small() {
+        return new Reassembler(4, 16, 32, 3, seen);
     }
 
     private static Fragment frag(long id, int index, int count, int length) {
@@ -35,7 +37,7 @@ class ReassemblerTest {
 
     @Test
     void fragmentsInAnyOrderReassembleTheOriginalMessage() {
-        byte[] message = new byte[ReliableConstants.MAX_MESSAGE];
+        byte[] message = new byte[V2Constants.MAX_MESSAGE];
         new Random(7).nextBytes(message);
         List<Fragment> fragments = new ArrayList<>(new Fragmenter().split(message));
         Collections.shuffle(fragments, new Random(7));
@@ -70,7 +72,7 @@ class ReassemblerTest {
         assertThat(reassembler.accept(frag(1, 1, 2, 4)).outcome()).isEqualTo(Outcome.REJECTED_INCONSISTENT_COUNT);
         assertThat(reassembler.accept(frag(1, 0, 1, 4)).outcome()).as("a lone fragment claiming the same id")
                 .isEqualTo(Outcome.REJECTED_INCONSISTENT_COUNT);
-        assertThat(reassembler.rejectedFragments()).isEqualTo(2);
+        assertThat(seen.count(ReliableEvents.Event.FRAGMENT_REJECTED)).isEqualTo(2);
         assertThat(reassembler.accept(frag(1, 1, 3, 4)).outcome()).as("the original message still assembles")
                 .isEqualTo(Outcome.STORED);
     }
@@ -111,7 +113,7 @@ class ReassemblerTest {
         assertThat(reassembler.heldBytes()).isEqualTo(32);
         reassembler.accept(frag(3, 2, 4, 4));
 
-        assertThat(reassembler.evictedMessages()).isEqualTo(1);
+        assertThat(seen.count(ReliableEvents.Event.MESSAGE_EVICTED)).isEqualTo(1);
         assertThat(reassembler.heldBytes()).isLessThanOrEqualTo(32);
         assertThat(reassembler.accept(frag(1, 3, 4, 4)).outcome()).as("message 1 was evicted and starts over")
                 .isEqualTo(Outcome.STORED);
@@ -127,23 +129,23 @@ class ReassemblerTest {
         }
 
         assertThat(reassembler.incompleteMessages()).isEqualTo(3);
-        assertThat(reassembler.evictedMessages()).isEqualTo(1);
+        assertThat(seen.count(ReliableEvents.Event.MESSAGE_EVICTED)).isEqualTo(1);
         assertThat(reassembler.accept(frag(4, 1, 2, 1)).outcome()).isEqualTo(Outcome.COMPLETED);
     }
 
     @Test
     void heldBytesNeverExceedTheBoundUnderAFloodOfInterleavedMessages() {
-        Reassembler reassembler = new Reassembler();
+        Reassembler reassembler = new Reassembler(seen);
         Random random = new Random(3);
 
         for (int i = 0; i < 10_000; i++) {
-            int count = 2 + random.nextInt(ReliableConstants.MAX_FRAGMENTS - 1);
+            int count = 2 + random.nextInt(V2Constants.MAX_FRAGMENTS - 1);
             int index = random.nextInt(count - 1); // never the last: nothing completes
             reassembler.accept(new Fragment(random.nextInt(1000), index, count,
-                    new byte[ReliableConstants.MAX_FRAGMENT_PAYLOAD]));
-            assertThat(reassembler.heldBytes()).isLessThanOrEqualTo(ReliableConstants.MAX_REASSEMBLY_BYTES);
-            assertThat(reassembler.incompleteMessages()).isLessThanOrEqualTo(ReliableConstants.MAX_INCOMPLETE_MESSAGES);
+                    new byte[V2Constants.MAX_FRAGMENT_PAYLOAD]));
+            assertThat(reassembler.heldBytes()).isLessThanOrEqualTo(V2Constants.MAX_REASSEMBLY_BYTES);
+            assertThat(reassembler.incompleteMessages()).isLessThanOrEqualTo(V2Constants.MAX_INCOMPLETE_MESSAGES);
         }
-        assertThat(reassembler.evictedMessages()).isPositive();
+        assertThat(seen.count(ReliableEvents.Event.MESSAGE_EVICTED)).isPositive();
     }
 }

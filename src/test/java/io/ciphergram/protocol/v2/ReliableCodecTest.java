@@ -10,18 +10,19 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import io.ciphergram.protocol.v2.MalformedFrameException.Reason;
+import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.FrameException;
 
 class ReliableCodecTest {
 
-    private static ReliableFrame roundTrip(ReliableFrame frame) throws MalformedFrameException {
+    private static ReliableFrame roundTrip(ReliableFrame frame) throws FrameException {
         return ReliableCodec.decode(ReliableCodec.encode(frame));
     }
 
-    private static Reason reasonFor(byte[] bytes) {
+    private static DropReason reasonFor(byte[] bytes) {
         try {
             ReliableCodec.decode(bytes);
-        } catch (MalformedFrameException e) {
+        } catch (FrameException e) {
             return e.reason();
         }
         throw new AssertionError("decoded " + bytes.length + " bytes without complaint");
@@ -43,13 +44,13 @@ class ReliableCodecTest {
 
     @Test
     void fullSizeDataFrameFillsTheBudgetedPlaintextAndNoMore() throws Exception {
-        var data = new ReliableFrame.Data(9, 1, 0, ReliableConstants.MAX_FRAGMENTS,
-                new byte[ReliableConstants.MAX_FRAGMENT_PAYLOAD]);
+        var data = new ReliableFrame.Data(9, 1, 0, V2Constants.MAX_FRAGMENTS,
+                new byte[V2Constants.MAX_FRAGMENT_PAYLOAD]);
 
         byte[] bytes = ReliableCodec.encode(data);
 
-        assertThat(bytes.length + ReliableConstants.AEAD_TAG + ReliableConstants.TRANSPORT_HEADER_BUDGET)
-                .isLessThanOrEqualTo(ReliableConstants.MAX_DATAGRAM);
+        assertThat(bytes.length + V2Constants.AEAD_TAG + V2Constants.TRANSPORT_HEADER_BUDGET)
+                .isLessThanOrEqualTo(V2Constants.MAX_DATAGRAM);
         assertThat(roundTrip(data)).isEqualTo(data);
     }
 
@@ -71,22 +72,22 @@ class ReliableCodecTest {
     @Test
     void largestAckFitsInOneDatagram() throws Exception {
         List<ReliableFrame.AckRange> ranges = new ArrayList<>();
-        for (int i = 0; i < ReliableConstants.MAX_ACK_RANGES; i++) {
+        for (int i = 0; i < V2Constants.MAX_ACK_RANGES; i++) {
             ranges.add(new ReliableFrame.AckRange(101 + 2L * i, 101 + 2L * i));
         }
         var ack = new ReliableFrame.Ack(100, ranges);
 
         byte[] bytes = ReliableCodec.encode(ack);
 
-        assertThat(bytes).hasSize(ReliableCodec.ACK_HEADER + ReliableCodec.ACK_RANGE * ReliableConstants.MAX_ACK_RANGES);
+        assertThat(bytes).hasSize(ReliableCodec.ACK_HEADER + ReliableCodec.ACK_RANGE * V2Constants.MAX_ACK_RANGES);
         assertThat(roundTrip(ack)).isEqualTo(ack);
     }
 
     @Test
     void rejectsEmptyOversizeAndUnknownFrames() {
-        assertThat(reasonFor(new byte[0])).isEqualTo(Reason.EMPTY);
-        assertThat(reasonFor(new byte[ReliableConstants.MAX_RELIABLE_FRAME + 1])).isEqualTo(Reason.OVERSIZE);
-        assertThat(reasonFor(new byte[] {0x7F, 0, 0})).isEqualTo(Reason.UNKNOWN_TYPE);
+        assertThat(reasonFor(new byte[0])).isEqualTo(DropReason.EMPTY_RECORD);
+        assertThat(reasonFor(new byte[V2Constants.MAX_RELIABLE_FRAME + 1])).isEqualTo(DropReason.OVERSIZE_RECORD);
+        assertThat(reasonFor(new byte[] {0x7F, 0, 0})).isEqualTo(DropReason.UNKNOWN_RECORD_TYPE);
     }
 
     @Test
@@ -96,30 +97,40 @@ class ReliableCodecTest {
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         byte[] headerOnly = Arrays.copyOf(good, 10);
 
-        assertThat(reasonFor(truncated)).isEqualTo(Reason.TRUNCATED);
-        assertThat(reasonFor(trailing)).isEqualTo(Reason.TRAILING_BYTES);
-        assertThat(reasonFor(headerOnly)).isEqualTo(Reason.TRUNCATED);
+        assertThat(reasonFor(truncated)).isEqualTo(DropReason.TRUNCATED_RECORD);
+        assertThat(reasonFor(trailing)).isEqualTo(DropReason.TRAILING_BYTES);
+        assertThat(reasonFor(headerOnly)).isEqualTo(DropReason.TRUNCATED_RECORD);
     }
 
     @Test
     void rejectsDataWithImpossibleFragmentNumbers() {
-        assertThat(reasonFor(data(1, 0, 0, 0))).as("count 0").isEqualTo(Reason.BAD_FRAGMENT);
-        assertThat(reasonFor(data(1, 2, 2, 0))).as("index = count").isEqualTo(Reason.BAD_FRAGMENT);
-        assertThat(reasonFor(data(1, 0, ReliableConstants.MAX_FRAGMENTS + 1, 0))).as("count too big")
-                .isEqualTo(Reason.BAD_FRAGMENT);
-        assertThat(reasonFor(data(1, 0, 1, ReliableConstants.MAX_FRAGMENT_PAYLOAD + 1))).as("payload too big")
-                .isEqualTo(Reason.PAYLOAD_TOO_LARGE);
-        assertThat(reasonFor(data(0xFFFF_FFFFL, 0, 1, 0))).as("reserved top sequence").isEqualTo(Reason.BAD_RANGE);
+        assertThat(reasonFor(data(1, 0, 0, 0))).as("count 0").isEqualTo(DropReason.BAD_FRAGMENT);
+        assertThat(reasonFor(data(1, 2, 2, 0))).as("index = count").isEqualTo(DropReason.BAD_FRAGMENT);
+        assertThat(reasonFor(data(1, 0, V2Constants.MAX_FRAGMENTS + 1, 0))).as("count too big")
+                .isEqualTo(DropReason.BAD_FRAGMENT);
+        assertThat(reasonFor(data(1, 0, 1, V2Constants.MAX_FRAGMENT_PAYLOAD + 1))).as("payload too big")
+                .isEqualTo(DropReason.FRAGMENT_TOO_LARGE);
+        assertThat(reasonFor(data(0xFFFF_FFFFL, 0, 1, 0))).as("reserved top sequence").isEqualTo(DropReason.BAD_ACK_RANGE);
     }
 
     @Test
     void rejectsAcksWithNonCanonicalOrOverflowingRanges() {
-        assertThat(reasonFor(ack(10, 1, 0, 1))).as("zero gap").isEqualTo(Reason.BAD_RANGE);
-        assertThat(reasonFor(ack(10, 1, 1, 0))).as("zero length").isEqualTo(Reason.BAD_RANGE);
-        assertThat(reasonFor(ack(0xFFFF_FFF0L, 1, 0x20, 1))).as("past the sequence space").isEqualTo(Reason.BAD_RANGE);
-        assertThat(reasonFor(ack(10, ReliableConstants.MAX_ACK_RANGES + 1))).isEqualTo(Reason.TOO_MANY_RANGES);
-        assertThat(reasonFor(ack(10, 2, 1, 1))).as("announces two ranges, carries one").isEqualTo(Reason.TRUNCATED);
-        assertThat(reasonFor(ack(10, 0, 1, 1))).as("announces none, carries one").isEqualTo(Reason.TRAILING_BYTES);
+        assertThat(reasonFor(ack(10, 1, 0, 1))).as("zero gap").isEqualTo(DropReason.BAD_ACK_RANGE);
+        assertThat(reasonFor(ack(10, 1, 1, 0))).as("zero length").isEqualTo(DropReason.BAD_ACK_RANGE);
+        assertThat(reasonFor(ack(0xFFFF_FFF0L, 1, 0x20, 1))).as("past the sequence space").isEqualTo(DropReason.BAD_ACK_RANGE);
+        assertThat(reasonFor(ack(10, V2Constants.MAX_ACK_RANGES + 1))).isEqualTo(DropReason.TOO_MANY_ACK_RANGES);
+        assertThat(reasonFor(ack(10, 2, 1, 1))).as("announces two ranges, carries one").isEqualTo(DropReason.TRUNCATED_RECORD);
+        assertThat(reasonFor(ack(10, 0, 1, 1))).as("announces none, carries one").isEqualTo(DropReason.TRAILING_BYTES);
+    }
+
+    @Test
+    void pingAndCloseAreOneByteEachAndNothingMore() throws Exception {
+        assertThat(roundTrip(ReliableFrame.PING)).isEqualTo(ReliableFrame.PING);
+        assertThat(roundTrip(ReliableFrame.CLOSE)).isEqualTo(ReliableFrame.CLOSE);
+        assertThat(ReliableCodec.encode(ReliableFrame.PING)).containsExactly(0x10);
+        assertThat(ReliableCodec.encode(ReliableFrame.CLOSE)).containsExactly(0x11);
+        assertThat(reasonFor(new byte[] {0x10, 0})).isEqualTo(DropReason.TRAILING_BYTES);
+        assertThat(reasonFor(new byte[] {0x11, 1, 2})).isEqualTo(DropReason.TRAILING_BYTES);
     }
 
     @Test
@@ -134,14 +145,14 @@ class ReliableCodecTest {
             try {
                 ReliableFrame frame = ReliableCodec.decode(bytes);
                 assertThat(ReliableCodec.encode(frame)).as("decoded frames re-encode canonically").isEqualTo(bytes);
-            } catch (MalformedFrameException expected) {
+            } catch (FrameException expected) {
                 assertThat(expected.reason()).isNotNull();
             }
         }
     }
 
     private static byte[] data(long sequence, int index, int count, int declaredLength) {
-        ByteBuffer b = ByteBuffer.allocate(ReliableConstants.DATA_HEADER + Math.min(declaredLength, 1200));
+        ByteBuffer b = ByteBuffer.allocate(V2Constants.DATA_HEADER + Math.min(declaredLength, 1200));
         b.put(ReliableCodec.TYPE_DATA).putInt((int) sequence).putInt(7).putShort((short) index).putShort((short) count)
                 .putShort((short) declaredLength);
         return b.array();

@@ -15,7 +15,7 @@ class ReliableReceiverTest {
     void messagesComeOutWholeInOrderAndOnceWhateverTheArrivalOrder() {
         Fragmenter fragmenter = new Fragmenter();
         SendWindow window = new SendWindow(new RttEstimator());
-        byte[] big = new byte[3 * ReliableConstants.MAX_FRAGMENT_PAYLOAD + 5];
+        byte[] big = new byte[3 * V2Constants.MAX_FRAGMENT_PAYLOAD + 5];
         big[big.length - 1] = 42;
         List<Data> sent = new ArrayList<>();
         for (byte[] message : List.of("one".getBytes(), big, "three".getBytes())) {

@@ -41,7 +41,7 @@ class ReliableSenderTest {
     @Test
     void aMultiFragmentMessageCostsOneToken() {
         ReliableSender sender = sender(new TokenBucket(1, 1, 0), 64, 1 << 20);
-        sender.offer(new byte[3 * ReliableConstants.MAX_FRAGMENT_PAYLOAD]);
+        sender.offer(new byte[3 * V2Constants.MAX_FRAGMENT_PAYLOAD]);
         sender.offer(new byte[1]);
 
         List<Data> sent = sender.poll(0);

@@ -20,8 +20,11 @@ class ReplayWindowTest {
     }
 
     @Test
-    void windowIsAtLeast1024AsTheProfileRequires() {
-        assertThat(WINDOW).isGreaterThanOrEqualTo(1024).isEqualTo(1984);
+    void aRecordArrivingTheWindowBehindTheHighestIsStillAcceptedAndOneFurtherIsNot() {
+        assertThat(receive(5_000)).isTrue();
+        assertThat(receive(5_000 - 1024)).as("the profile needs at least 1024 of reordering").isTrue();
+        assertThat(receive(5_000 - WINDOW)).as("the oldest the window guarantees").isTrue();
+        assertThat(receive(5_000 - WINDOW - 1)).as("just outside the window").isFalse();
     }
 
     @Test

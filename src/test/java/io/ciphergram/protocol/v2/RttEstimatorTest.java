@@ -13,7 +13,7 @@ class RttEstimatorTest {
         RttEstimator rtt = new RttEstimator();
 
         assertThat(rtt.hasSample()).isFalse();
-        assertThat(rtt.rtoNanos()).isEqualTo(ReliableConstants.INITIAL_RTO_NANOS);
+        assertThat(rtt.rtoNanos()).isEqualTo(V2Constants.INITIAL_RTO_NANOS);
     }
 
     @Test
@@ -58,7 +58,7 @@ class RttEstimatorTest {
 
         rtt.sample(2 * MS);
 
-        assertThat(rtt.rtoNanos()).isEqualTo(ReliableConstants.MIN_RTO_NANOS);
+        assertThat(rtt.rtoNanos()).isEqualTo(V2Constants.MIN_RTO_NANOS);
     }
 
     @Test
@@ -67,7 +67,7 @@ class RttEstimatorTest {
 
         rtt.sample(100_000 * MS);
 
-        assertThat(rtt.rtoNanos()).isEqualTo(ReliableConstants.MAX_RTO_NANOS);
+        assertThat(rtt.rtoNanos()).isEqualTo(V2Constants.MAX_RTO_NANOS);
     }
 
     @Test
@@ -88,6 +88,6 @@ class RttEstimatorTest {
 
         rtt.sample(50 * MS);
 
-        assertThat(rtt.rtoNanos()).isLessThan(backedOff).isEqualTo(ReliableConstants.MIN_RTO_NANOS);
+        assertThat(rtt.rtoNanos()).isLessThan(backedOff).isEqualTo(V2Constants.MIN_RTO_NANOS);
     }
 }

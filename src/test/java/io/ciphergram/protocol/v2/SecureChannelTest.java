@@ -202,8 +202,42 @@ class SecureChannelTest {
     }
 
     @Test
+    void aPingOnDemandIsOneAuthenticatedRecordTheServerAnswers() throws Exception {
+        byte[] ping = client.ping(T0);
+
+        assertThat(ping).hasSize(20 + 1 + 16);
+        assertThat(server.open(data(ping), T0).messages()).isEmpty();
+        assertThat(server.poll(T0)).as("its answer").hasSize(1);
+        assertThat(client.nextWakeNanos(T0)).as("a Ping counts as sending").isEqualTo(T0 + KEEPALIVE);
+    }
+
+    @Test
+    void messagesCountAsAcknowledgedOnlyWholeAndInOrder() throws Exception {
+        client.offer(text("first"));
+        client.offer(randomBytes(3 * V2Constants.MAX_FRAGMENT_PAYLOAD)); // three fragments
+        client.offer(text("third"));
+        List<byte[]> datagrams = client.poll(now);
+        assertThat(datagrams).hasSize(5);
+
+        // The server gets the first message and the last, but only the second's first fragment.
+        deliver(List.of(datagrams.get(0), datagrams.get(1), datagrams.get(4)), server);
+        now += V2Constants.DELAYED_ACK_NANOS;
+        deliver(server.poll(now), client);
+
+        assertThat(client.acknowledgedMessages()).as("the third is acknowledged but the second is not whole").isEqualTo(1);
+
+        while (!client.allAcknowledged()) {
+            now = client.nextWakeNanos(now);
+            deliver(client.poll(now), server); // the two lost fragments again
+            now += V2Constants.DELAYED_ACK_NANOS;
+            deliver(server.poll(now), client);
+        }
+        assertThat(client.acknowledgedMessages()).isEqualTo(3);
+    }
+
+    @Test
     void aSixtyFourKibMessageRoundTripsInDatagramsOfAtMost1200Bytes() throws Exception {
-        byte[] message = randomBytes(ReliableConstants.MAX_MESSAGE);
+        byte[] message = randomBytes(V2Constants.MAX_MESSAGE);
         client.offer(message);
 
         List<byte[]> datagrams = client.poll(now);
@@ -226,7 +260,7 @@ class SecureChannelTest {
         deliver(datagrams, server);
         assertThat(client.allAcknowledged()).as("nothing acknowledged before the Ack arrives").isFalse();
 
-        now += ReliableConstants.DELAYED_ACK_NANOS;
+        now += V2Constants.DELAYED_ACK_NANOS;
         List<byte[]> acks = server.poll(now);
         assertThat(acks).isNotEmpty();
         deliver(acks, client);
@@ -241,7 +275,7 @@ class SecureChannelTest {
         byte[] lost = client.poll(now).get(0);
 
         now = client.nextWakeNanos(now);
-        assertThat(now).isEqualTo(T0 + ReliableConstants.INITIAL_RTO_NANOS);
+        assertThat(now).isEqualTo(T0 + V2Constants.INITIAL_RTO_NANOS);
         List<byte[]> again = client.poll(now);
 
         assertThat(again).hasSize(1);

@@ -27,8 +27,10 @@ class SendWindowTest {
         return new Ack(cumulative, List.of(ranges));
     }
 
+    private final CountingEvents seen = new CountingEvents();
+
     private SendWindow windowOf(int size) {
-        return new SendWindow(rtt, size, 3, 120_000 * MS, 3);
+        return new SendWindow(rtt, size, 3, 120_000 * MS, 3, seen);
     }
 
     @Test
@@ -96,16 +98,20 @@ class SendWindowTest {
     }
 
     @Test
-    void ackOfSequencesNeverSentIsIgnoredWhole() {
+    void anAckOfSequencesNeverSentIsAProtocolErrorThatGivesTheSessionUp() {
         SendWindow window = windowOf(8);
         window.send(fragment(0), 0);
         window.send(fragment(1), 0);
 
-        assertThat(window.onAck(ack(3), 5 * MS)).isEqualTo(AckOutcome.INVALID);
         assertThat(window.onAck(ack(0, new AckRange(1, 2)), 5 * MS)).isEqualTo(AckOutcome.INVALID);
+        assertThat(window.unacknowledgedCount()).as("nothing of it is believed").isEqualTo(2);
+        assertThat(window.failure()).hasValueSatisfying(f -> assertThat(f.cause()).isEqualTo(FailureCause.INVALID_ACK));
+        assertThat(window.hasRoom()).isFalse();
 
-        assertThat(window.unacknowledgedCount()).isEqualTo(2);
-        assertThat(window.invalidAcks()).isEqualTo(2);
+        SendWindow other = windowOf(8);
+        other.send(fragment(0), 0);
+        assertThat(other.onAck(ack(3), 5 * MS)).as("a cumulative ack beyond what was sent, too").isEqualTo(AckOutcome.INVALID);
+        assertThat(other.failure()).isPresent();
     }
 
     @Test
@@ -186,8 +192,8 @@ class SendWindowTest {
 
         window.onAck(ack(0, new AckRange(1, 6)), 60 * MS);
 
-        assertThat(window.nextTimeoutNanos()).isGreaterThan(60 * MS + ReliableConstants.MIN_RTO_NANOS);
-        assertThat(window.retransmissionCount()).isEqualTo(1);
+        assertThat(window.nextTimeoutNanos()).isGreaterThan(60 * MS + V2Constants.MIN_RTO_NANOS);
+        assertThat(seen.count(ReliableEvents.Event.RETRANSMITTED)).isEqualTo(1);
     }
 
     @Test
@@ -199,7 +205,7 @@ class SendWindowTest {
         assertThat(window.nextTimeoutNanos()).isEqualTo(RTO + 2 * RTO);
         assertThat(window.retransmissionsDue(3 * RTO)).hasSize(1);
         assertThat(window.nextTimeoutNanos()).isEqualTo(3 * RTO + 4 * RTO);
-        assertThat(window.retransmissionCount()).isEqualTo(2);
+        assertThat(seen.count(ReliableEvents.Event.RETRANSMITTED)).isEqualTo(2);
     }
 
     @Test
@@ -277,9 +283,9 @@ class SendWindowTest {
 
     @Test
     void runningOutOfSequenceNumbersGivesTheSessionUp() {
-        SendWindow window = SendWindow.startingAt(ReliableConstants.MAX_SEQUENCE, rtt);
-        assertThat(window.send(fragment(0), 0).sequence()).isEqualTo(ReliableConstants.MAX_SEQUENCE);
-        window.onAck(ack(ReliableConstants.MAX_SEQUENCE + 1), 5 * MS);
+        SendWindow window = SendWindow.startingAt(V2Constants.MAX_SEQUENCE, rtt);
+        assertThat(window.send(fragment(0), 0).sequence()).isEqualTo(V2Constants.MAX_SEQUENCE);
+        window.onAck(ack(V2Constants.MAX_SEQUENCE + 1), 5 * MS);
 
         assertThat(window.allAcknowledged()).isTrue();
         assertThat(window.hasRoom()).isFalse();

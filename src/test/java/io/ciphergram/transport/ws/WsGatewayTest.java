@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
-import java.net.Socket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -37,6 +35,7 @@ import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
 import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.testing.RawWebSocket;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -113,26 +112,40 @@ class WsGatewayTest {
 
     @Test
     void anUpgradeFromAnotherSitesPageIsRefused() throws Exception {
-        assertThat(upgradeStatus("http://evil.example")).isEqualTo(403);
-        assertThat(upgradeStatus("http://localhost:" + gateway.getPort())).as("the gateway's own page").isEqualTo(101);
-        assertThat(upgradeStatus(null)).as("no Origin: not a browser").isEqualTo(101);
+        assertThat(upgradeStatus("localhost:" + port(), "http://evil.example")).isEqualTo(403);
+        assertThat(upgradeStatus("localhost:" + port(), "http://localhost:" + port())).as("the gateway's own page")
+                .isEqualTo(101);
+        assertThat(upgradeStatus("127.0.0.1:" + port(), "http://127.0.0.1:" + port())).as("its page by address")
+                .isEqualTo(101);
+        assertThat(upgradeStatus("localhost:" + port(), null)).as("no Origin: not a browser").isEqualTo(101);
     }
 
-    private int upgradeStatus(String origin) throws Exception {
-        try (Socket socket = new Socket("localhost", gateway.getPort())) {
-            socket.setSoTimeout(10_000);
-            String request = "GET /ws HTTP/1.1\r\nHost: localhost:" + gateway.getPort() + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            return Integer.parseInt(status.split(" ")[1]);
+    /**
+     * DNS rebinding: a page of attacker.example, whose name the attacker made resolve to this server, is its
+     * own origin as far as the browser knows, so the Host header is checked against the names the server has.
+     */
+    @Test
+    void anUpgradeByANameTheServerDoesNotHaveIsRefusedWhateverTheOrigin() throws Exception {
+        assertThat(upgradeStatus("attacker.example:" + port(), "http://attacker.example:" + port())).isEqualTo(403);
+        assertThat(upgradeStatus("attacker.example", "http://attacker.example")).isEqualTo(403);
+        assertThat(upgradeStatus("attacker.example:" + port(), null)).as("an unknown Host, no Origin").isEqualTo(403);
+        assertThat(upgradeStatus(null, null)).as("no Host at all").isEqualTo(400);
+        assertThat(upgradeStatus("LOCALHOST:" + port(), "http://localhost:" + port())).as("names ignore case")
+                .isEqualTo(101);
+        String machine = InetAddress.getLocalHost().getHostName();
+        assertThat(upgradeStatus(machine + ":" + port(), "http://" + machine + ":" + port())).as("the machine's own name")
+                .isEqualTo(101);
+    }
+
+    private int port() {
+        return gateway.getPort();
+    }
+
+    private int upgradeStatus(String host, String origin) throws Exception {
+        try (RawWebSocket ws = RawWebSocket.open(port(), new RawWebSocket.Options().header("Host", host).header("Origin", origin))) {
+            return ws.status();
         }
     }
-
 
     @Test
     void aConnectionThatDropsWithoutAWordEndsItsSessionAtOnce() throws Exception {

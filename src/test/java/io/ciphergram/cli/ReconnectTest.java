@@ -1,0 +1,128 @@
+package io.ciphergram.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ciphergram.crypto.ServerIdentity;
+import io.ciphergram.relay.Engine;
+import io.ciphergram.relay.RelaySettings;
+import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.transport.udp.UdpTransport;
+import picocli.CommandLine;
+
+/**
+ * The console client outlives its server: a real engine with its UDP transport is stopped without a word
+ * (as a crash or a kill would) and started again on the same port with the same identity; the client
+ * notices within seconds, reconnects by itself under the same name, sends what was never acknowledged, and
+ * chats again.
+ */
+class ReconnectTest {
+
+    @TempDir
+    Path home;
+
+    private Engine engine;
+    private UdpTransport udp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int startServer(int port) throws Exception {
+        engine = Engine.start(RelaySettings.defaults(), ServerIdentity.loadOrCreate(home.resolve("identity.pem")));
+        udp = new UdpTransport(engine.relay(), engine.counters(), "127.0.0.1", port);
+        udp.start(null);
+        return udp.port();
+    }
+
+    /** Gone at once, no goodbye: the transport's sockets close and the engine stops. */
+    private void killServer() throws Exception {
+        udp.stop(null);
+        engine.close();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (udp != null && udp.listening()) {
+            killServer();
+        }
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void afterTheServerDiesTheClientReconnectsUnderItsNameResendsWhatWasLostAndChatsAgain() throws Exception {
+        int port = startServer(0);
+        PipedWriter typing = new PipedWriter();
+        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(stdin,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute("--server", "127.0.0.1:" + port, "--name", "r1alice", "--known-servers",
+                        home.resolve("known").toString(), "--identity", home.resolve("alice.identity").toString()));
+        await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r1alice; /help lists commands\n"));
+
+        killServer();
+        long killed = System.nanoTime();
+        typing.write("said while the server was away\n");
+        typing.flush();
+        await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:" + port));
+        double noticed = (System.nanoTime() - killed) / 1e9;
+        assertThat(noticed).as("seconds until the client noticed").isLessThan(10);
+
+        startServer(port);
+        try (ClassicPeer bob = ClassicPeer.join(port, "r1bob")) {
+            bob.say("/who"); // a classic client joins the room with its first message
+            await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
+            // The same name (no "r1alice2"), and the line the dead server never acknowledged arrives now.
+            bob.awaitLine("r1alice: said while the server was away");
+            assertThat(stdout()).doesNotContain("r1alice2");
+            bob.say("welcome back");
+            await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("r1bob: welcome back\n"));
+            typing.write("thanks\n");
+            typing.flush();
+            bob.awaitLine("r1alice: thanks");
+            assertThat(bob.received()).filteredOn(l -> l.equals("r1alice: said while the server was away")).hasSize(1);
+        }
+        typing.close();
+        assertThat(exit.get(20, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isZero();
+    }
+
+    @Test
+    void withNoReconnectASilentServerEndsTheClientWithExitTwo() throws Exception {
+        int port = startServer(0);
+        PipedWriter typing = new PipedWriter();
+        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(stdin,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute("--server", "127.0.0.1:" + port, "--name", "r2alice", "--no-reconnect", "--known-servers",
+                        home.resolve("known").toString(), "--identity", home.resolve("alice.identity").toString()));
+        await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r2alice"));
+
+        killServer();
+        typing.write("into the silence\n");
+        typing.flush();
+
+        assertThat(exit.get(15, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(stderr()).contains("error: no answer from the server for 5 s");
+    }
+}
