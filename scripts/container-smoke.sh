@@ -10,7 +10,10 @@
 #   6. a v2 handshake: a v2 client pins the server's key in a known_servers file; /who lists it;
 #   7. the identity key survives a new container on the same volume: same fingerprint in the log, and the
 #      v2 client's known_servers matches it;
-#   8. podman stop (SIGTERM) with a v2 client connected: it prints "* server shutting down" and exits 3;
+#   8. podman stop (SIGTERM) with a v2 client connected: it prints "* server shutting down" and says it
+#      will reconnect;
+#   9. a new container on the same volume: the v2 client reconnects by itself ("* reconnected"), its next
+#      line reaches the room, and at the end of its input it exits 0;
 # then removes everything it made (containers, volume, application image, files) except the base image.
 #
 # Settings (environment): CIPHERGRAM_SMOKE_BASE_IMAGE (localhost/ciphergram-base), CIPHERGRAM_SMOKE_MIRROR
@@ -132,6 +135,15 @@ expect() {
     done
     ok "$name: $(grep -F -m1 -- "$text" "$WORK/$name.$stream")"
 }
+# expect_count NAME out|err TEXT COUNT [SECONDS]: wait until the client printed COUNT lines containing TEXT.
+expect_count() {
+    local name=$1 stream=$2 text=$3 want=$4 deadline=$(( $(date +%s) + ${5:-15} ))
+    until (( $(grep -cF -- "$text" "$WORK/$name.$stream" 2>/dev/null || true) >= want )); do
+        (( $(date +%s) < deadline )) || fail "$name did not print \"$text\" $want times on std$stream within ${5:-15} s"
+        sleep 0.2
+    done
+    ok "$name printed \"$text\" $want times"
+}
 # finish NAME EXPECTED_EXIT [SECONDS]: wait for the client to exit with that status.
 finish() {
     local name=$1 want=$2 deadline=$(( $(date +%s) + ${3:-15} )) rc=0
@@ -145,10 +157,14 @@ finish() {
     ok "$name exited $rc"
 }
 start_container() {
-    "${PODMAN_RUN[@]}" -d --name "$CONTAINER" \
-        -p "127.0.0.1:$HTTP_PORT:8080" -p "127.0.0.1:$UDP_PORT:12345/udp" -p "127.0.0.1:$MANAGEMENT_PORT:9000" \
-        -v "$VOLUME:/deployments/data" "$APP_IMAGE" >/dev/null \
-        || fail "podman run failed (host ports ${HTTP_PORT:-any}/tcp, ${UDP_PORT:-any}/udp, ${MANAGEMENT_PORT:-any}/tcp in use?)"
+    # podman's conmon outlives this command: it must not inherit a client's stdin FIFO, or that client never
+    # sees the end of its input while the container runs.
+    (
+        for fd in "${CLIENT_FD[@]}"; do exec {fd}>&-; done
+        exec "${PODMAN_RUN[@]}" -d --name "$CONTAINER" \
+            -p "127.0.0.1:$HTTP_PORT:8080" -p "127.0.0.1:$UDP_PORT:12345/udp" -p "127.0.0.1:$MANAGEMENT_PORT:9000" \
+            -v "$VOLUME:/deployments/data" "$APP_IMAGE" >/dev/null
+    ) || fail "podman run failed (host ports ${HTTP_PORT:-any}/tcp, ${UDP_PORT:-any}/udp, ${MANAGEMENT_PORT:-any}/tcp in use?)"
     HTTP_PORT=$(host_port 8080/tcp)
     UDP_PORT=$(host_port 12345/udp)
     MANAGEMENT_PORT=$(host_port 9000/tcp)
@@ -301,6 +317,16 @@ say "podman stop returned after $stop_s s; container exit code $exit_code"
 podman logs "$CONTAINER" 2>&1 | grep -q "ciphergram stopped in" || fail "no \"ciphergram stopped in\" in the log"
 ok "log: $(podman logs "$CONTAINER" 2>&1 | grep -o 'ciphergram stopped in.*' | tail -n 1)"
 expect dave out "* server shutting down"
-expect dave err "the server ended the session"
-finish dave 3
+expect dave err "the server ended the session; reconnecting in"
+
+# ---- 9. the client comes back by itself --------------------------------------------------------------------
+step "a new container on the same volume: dave reconnects by itself"
+podman rm "$CONTAINER" >/dev/null
+start_container
+# Backoff 1 s, 2 s, 4 s, 8 s, 16 s: the container is down for about five seconds, so a try lands within ~20 s.
+expect dave out "* reconnected" 45
+send dave "/who"
+expect_count dave out "* online (1): dave" 2
+end_input dave
+finish dave 0
 echo "$(stamp)    (step $STEP_NO took $(elapsed "$STEP_T0") s)"
