@@ -27,12 +27,12 @@ public final class ReliableSender {
     private final ArrayDeque<Fragment> queued = new ArrayDeque<>();
     private long queuedBytes;
     /**
-     * The reliable sequence of each sent message's last fragment, oldest first, for the messages not yet
-     * acknowledged whole: a ring, since the window bounds how many there are.
+     * Which sent fragments end a message not yet acknowledged whole: bit {@code i} stands for sequence
+     * {@code endsBase + i}. Every fragment in flight lies within the window from the lowest unacknowledged one
+     * on, and {@code endsBase} follows that lowest one, so one word holds them (the window is at most 64).
      */
-    private final long[] messageEnds = new long[V2Constants.SEND_WINDOW];
-    private int endsHead;
-    private int endsCount;
+    private long messageEnds;
+    private long endsBase;
     private long acknowledgedMessages;
 
     /** Defaults of {@link V2Constants}, paced by {@code pacer}. */
@@ -49,6 +49,9 @@ public final class ReliableSender {
     }
 
     public ReliableSender(Fragmenter fragmenter, SendWindow window, TokenBucket pacer, int maxQueuedBytes) {
+        if (window.size() > Long.SIZE) {
+            throw new IllegalArgumentException("a sender counts the messages of a window of at most 64 fragments");
+        }
         this.fragmenter = fragmenter;
         this.window = window;
         this.pacer = pacer;
@@ -80,8 +83,9 @@ public final class ReliableSender {
             queued.removeFirst();
             queuedBytes -= next.payload().length;
             ReliableFrame.Data data = window.send(next, nowNanos);
-            if (next.index() == next.count() - 1 && endsCount < messageEnds.length) {
-                messageEnds[(endsHead + endsCount++) % messageEnds.length] = data.sequence();
+            if (next.index() == next.count() - 1) {
+                acknowledgedUpTo(window.lowestUnacknowledged());
+                messageEnds |= 1L << (data.sequence() - endsBase);
             }
             out.add(data);
         }
@@ -90,13 +94,20 @@ public final class ReliableSender {
 
     public SendWindow.AckOutcome onAck(ReliableFrame.Ack ack, long nowNanos) {
         SendWindow.AckOutcome outcome = window.onAck(ack, nowNanos);
-        long lowest = window.lowestUnacknowledged();
-        while (endsCount > 0 && messageEnds[endsHead] < lowest) {
-            endsHead = (endsHead + 1) % messageEnds.length;
-            endsCount--;
-            acknowledgedMessages++;
-        }
+        acknowledgedUpTo(window.lowestUnacknowledged());
         return outcome;
+    }
+
+    /** Every fragment below {@code lowest} is acknowledged: the messages that end there are whole. */
+    private void acknowledgedUpTo(long lowest) {
+        long shift = lowest - endsBase;
+        if (shift <= 0) {
+            return;
+        }
+        long below = shift >= Long.SIZE ? messageEnds : messageEnds & ((1L << shift) - 1);
+        acknowledgedMessages += Long.bitCount(below);
+        messageEnds = shift >= Long.SIZE ? 0 : messageEnds >>> shift;
+        endsBase = lowest;
     }
 
     /**

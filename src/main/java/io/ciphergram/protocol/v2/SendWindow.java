@@ -105,6 +105,11 @@ public final class SendWindow {
         return window;
     }
 
+    /** How many consecutive sequence numbers, from the lowest unacknowledged one, may be in flight. */
+    public int size() {
+        return window;
+    }
+
     /** Whether {@link #send} may be called now: window not full and the session not given up. */
     public boolean hasRoom() {
         return failure == null && nextSequence - lowestUnacknowledged() < window

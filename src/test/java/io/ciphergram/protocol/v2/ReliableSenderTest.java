@@ -1,6 +1,7 @@
 package io.ciphergram.protocol.v2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
@@ -114,5 +115,57 @@ class ReliableSenderTest {
 
         assertThat(sender.failure()).map(SendWindow.Failure::cause).hasValue(SendWindow.FailureCause.MAX_RETRANSMISSIONS);
         assertThat(sender.allAcknowledged()).isFalse();
+    }
+
+    @Test
+    void wholeMessagesAreCountedInOrderOverManyWindowsWithSelectiveAcks() {
+        ReliableSender sender = unpaced(64);
+        java.util.Random random = new java.util.Random(7);
+        java.util.TreeMap<Long, Integer> endsBySequence = new java.util.TreeMap<>(); // last fragment -> message
+        java.util.Set<Long> selectivelyAcked = new java.util.HashSet<>();
+        int offered = 0;
+        long cumulative = 0;
+        for (int round = 0; round < 40; round++) {
+            while (offered < 400) {
+                int fragments = random.nextInt(10) == 0 ? 3 : 1;
+                if (sender.offer(new byte[fragments * V2Constants.MAX_FRAGMENT_PAYLOAD]).isEmpty()) {
+                    break;
+                }
+                offered++;
+            }
+            for (Data d : sender.poll(0)) {
+                if (d.fragmentIndex() == d.fragmentCount() - 1) {
+                    endsBySequence.put(d.sequence(), (int) d.messageId());
+                }
+            }
+            long highest = endsBySequence.isEmpty() ? cumulative : Math.max(cumulative, endsBySequence.lastKey());
+            // Acknowledge a step of what was sent, and selectively a range beyond a gap that stays open.
+            long next = Math.min(highest + 1, cumulative + 1 + random.nextInt(40));
+            List<ReliableFrame.AckRange> beyond = next + 2 <= highest
+                    ? List.of(new ReliableFrame.AckRange(next + 1, Math.min(highest, next + 5))) : List.of();
+            sender.onAck(new Ack(next, beyond), 0);
+            cumulative = next;
+            for (ReliableFrame.AckRange r : beyond) {
+                for (long q = r.first(); q <= r.last(); q++) {
+                    selectivelyAcked.add(q);
+                }
+            }
+            long lowest = cumulative;
+            while (selectivelyAcked.contains(lowest)) {
+                lowest++; // acknowledged by an earlier range: the sender knows it arrived
+            }
+
+            long whole = endsBySequence.headMap(lowest).size();
+            assertThat(sender.acknowledgedMessages()).as("round %d, everything below %d acknowledged", round, lowest)
+                    .isEqualTo(whole);
+        }
+        assertThat(cumulative).as("more than a window's worth went through").isGreaterThan(3 * 64);
+    }
+
+    @Test
+    void aWindowWiderThanOneWordIsRefused() {
+        RttEstimator rtt = new RttEstimator(1000 * MS, 200 * MS, 60_000 * MS, 1 * MS);
+        assertThatThrownBy(() -> new ReliableSender(new Fragmenter(), new SendWindow(rtt, 65, 3, 60_000 * MS, 3),
+                new TokenBucket(0, 1, 0), 1 << 20)).isInstanceOf(IllegalArgumentException.class);
     }
 }
