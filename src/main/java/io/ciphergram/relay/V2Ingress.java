@@ -104,8 +104,13 @@ final class V2Ingress {
             throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
         }
         if (sessions.session(from) instanceof V2Session existing && existing.madeBy(offer.clientNonce())) {
-            // Our KeyReply was lost and the client repeats its offer: the same reply, the same session.
-            transports.send(from, existing.keyReply());
+            // Our KeyReply was lost and the client repeats its offer: the same reply, the same session. Once
+            // the session is proven its client had the reply: a late or replayed copy of the offer is dropped.
+            byte[] reply = existing.keyReply();
+            if (reply == null) {
+                throw new Refused(DropReason.OUT_OF_STATE);
+            }
+            transports.send(from, reply);
             return;
         }
         if (!sessions.couldAdmit(from)) {

@@ -18,7 +18,8 @@ public final class V2Session extends Session {
 
     private final SecureChannel channel;
     private final byte[] clientNonce;
-    private final byte[] keyReply;
+    /** Until the session is proven: then its client has shown it holds the reply's keys. */
+    private byte[] keyReply;
     private final String requestedName;
     private final IdentityPublicKey identity;
     private final V2Frame.Extensions extensions;
@@ -90,9 +91,19 @@ public final class V2Session extends Session {
         return MessageDigest.isEqual(clientNonce, nonce);
     }
 
-    /** The KeyReply this session was created with, sent again if the client repeats its KeyOffer. */
+    /**
+     * The KeyReply this session was created with, sent again if the client repeats its KeyOffer; null once
+     * the session is proven, when only a client that got the reply can have proven it (so a repeated offer is
+     * out of state, and an idle member does not keep 425 bytes or more for nothing).
+     */
     public byte[] keyReply() {
-        return keyReply.clone();
+        return keyReply == null ? null : keyReply.clone();
+    }
+
+    @Override
+    void prove() {
+        super.prove();
+        keyReply = null;
     }
 
     /** Flood control on every datagram, before any crypto work. */

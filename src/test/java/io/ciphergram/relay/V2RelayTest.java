@@ -232,6 +232,21 @@ class V2RelayTest {
     }
 
     @Test
+    void onceTheSessionIsProvenARepeatedKeyOfferIsDroppedAndTheMemberStays() throws Exception {
+        Client alice = new Client(1).join("alice");
+        Client bob = new Client(2).join("bob");
+        long replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).count();
+
+        relay.onDatagram(alice.peer, alice.client.keyOffer); // a late copy, or one an on-path attacker replays
+
+        assertThat(sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).count()).as("no reply again")
+                .isEqualTo(replies);
+        assertThat(counters.droppedCount(DropReason.OUT_OF_STATE)).isEqualTo(1);
+        alice.say("still here");
+        assertThat(bob.read()).contains("alice: still here");
+    }
+
+    @Test
     void anIdleV2SessionExpiresAfterItsOwnTimeout() throws Exception {
         Client alice = new Client(1).join("alice");
         clock.addAndGet(TimeUnit.SECONDS.toNanos(170));
