@@ -15,8 +15,15 @@ import javax.crypto.Cipher;
  */
 final class CipherCache {
 
-    /** Keys kept warm per thread: more than a busy room's members, a few hundred KiB at most. */
-    static final int CAPACITY = 256;
+    /**
+     * Keys kept warm per thread (system property {@code ciphergram.crypto.warm-keys}). A line to a room seals
+     * under every member's key in turn: with more members than this, every key is evicted before it comes
+     * round again and every record pays a new {@code Cipher} and key schedule. At 256, a room of 1,000 v2
+     * members relayed 0.30x the plain relay's rate; at 2,048, 0.66x (docs/BENCHMARKS.md, "Warm keys"). An
+     * initialised {@code Cipher} is 680-830 B, so the default holds at most about 1.7 MiB a thread, and only
+     * for keys in use.
+     */
+    static final int CAPACITY = Integer.getInteger("ciphergram.crypto.warm-keys", 2048);
 
     private final String transformation;
     /** Keyed by the key's holder ({@link SessionKey}, {@link TrafficKey}), by identity: never two holders' keys alike. */
