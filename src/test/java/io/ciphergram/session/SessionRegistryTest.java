@@ -347,11 +347,13 @@ class SessionRegistryTest {
         v2("10.0.0.1", 2, "u2");
         v2("10.0.0.1", 3, "u3");
         assertThat(u1.open()).as("at most two unproven per source: the oldest made room").isFalse();
+        assertThat(registry.count("v2", "udp")).as("the gauges' count: the displaced session is not counted").isEqualTo(2);
         proven("10.0.0.2", 1, "amy");
         assertThat(registry.size()).isEqualTo(3);
         proven("10.0.0.3", 1, "bea");
         assertThat(registry.members()).hasSize(2);
         assertThat(registry.size()).as("a full registry evicted an unproven v2 session for a newcomer").isEqualTo(3);
+        assertThat(registry.count("v2", "udp") + registry.count("classic", "udp")).isEqualTo(3);
     }
 
     @Test
