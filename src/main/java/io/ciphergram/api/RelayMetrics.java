@@ -140,6 +140,9 @@ public class RelayMetrics implements MeterBinder {
         FunctionCounter.builder("ciphergram.ws.paused", ws, WsTransport::paused)
                 .description("Times a WebSocket connection was not read for a while because it sent more frames than its"
                         + " rate or its source's").register(registry);
+        FunctionCounter.builder("ciphergram.ws.held.back", ws, WsTransport::heldBack)
+                .description("Times a WebSocket connection was not read for a moment because the relay was busy (TCP"
+                        + " holds its client back; nothing is shed)").register(registry);
         for (AdminAudit.Action action : AdminAudit.Action.values()) {
             FunctionCounter.builder("ciphergram.admin.actions", audit, a -> a.count(action))
                     .tag("action", action.name().toLowerCase(Locale.ROOT))

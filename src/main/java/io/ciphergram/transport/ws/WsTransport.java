@@ -62,10 +62,16 @@ public class WsTransport {
     /** A paused connection is read again after this long at the least, so a flood costs few wake-ups. */
     private static final long MIN_PAUSE_MILLIS = 100;
     /**
-     * Frames read beyond the rate that wait for it rather than being dropped: more than one TCP read (64 KiB)
-     * brings of full-size datagrams, so a client that only bursts loses nothing.
+     * A connection held back because the relay was busy looks again this soon: the relay works its backlog
+     * (at most 1,024 datagrams) down in milliseconds.
      */
-    private static final int MAX_HELD_FRAMES = 64;
+    private static final long BUSY_PAUSE_MILLIS = 5;
+    /**
+     * Bytes of frames read while a connection is paused (beyond its rate, or while the relay is busy) that wait
+     * rather than being dropped: more than one TCP read (64 KiB) brings, whatever the frames' size, so a client
+     * that only bursts loses nothing.
+     */
+    private static final int MAX_HELD_BYTES = 64 * V2Codec.MAX_DATAGRAM;
     private static final Logger LOG = Logger.getLogger(WsTransport.class);
 
     /** One connection: its peer identity, when it last sent a frame, and what waits to be written to it. */
@@ -77,8 +83,9 @@ public class WsTransport {
         final AtomicBoolean givenUp = new AtomicBoolean();
         final FrameRates.Meter rate;
         volatile long lastFrameNanos = System.nanoTime();
-        /** Non-null while the connection is paused: frames read beyond its rate, in order. Its event loop only. */
+        /** Non-null while the connection is paused: frames read since, in order. Its event loop only. */
         ArrayDeque<byte[]> held;
+        int heldBytes;
 
         Link(WebSocketConnection connection, HttpConnection tcp, PeerId peer, FrameRates.Meter rate) {
             this.connection = connection;
@@ -95,6 +102,7 @@ public class WsTransport {
     private final LongAdder givenUp = new LongAdder();
     private final FrameRates rates;
     private final LongAdder paused = new LongAdder();
+    private final LongAdder heldBack = new LongAdder();
     private final AtomicLong numbers = new AtomicLong();
     private volatile boolean accepting = true;
     private final ChatRelay relay;
@@ -176,6 +184,15 @@ public class WsTransport {
         return paused.sum();
     }
 
+    /**
+     * Times a connection was not read for a moment because the relay was busy, since start: where UDP's receive
+     * threads wait for the relay, the gateway stops reading, so that TCP holds the client back and nothing it
+     * sent is shed.
+     */
+    public long heldBack() {
+        return heldBack.sum();
+    }
+
     void opened(WebSocketConnection connection) {
         if (!accepting) {
             refuse(connection, new CloseReason(GOING_AWAY, "server shutting down"));
@@ -211,47 +228,56 @@ public class WsTransport {
         }
         if (link.held != null) {
             hold(link, datagram);
+        } else if (relay.busy()) {
+            heldBack.increment();
+            pause(link, now);
+            hold(link, datagram);
         } else if (rates.admit(link.rate, now)) {
             relay.submit(link.peer, datagram);
         } else {
+            paused.increment();
             pause(link, now);
             hold(link, datagram);
         }
     }
 
-    /** Frames that arrive while paused (already read from TCP) wait, up to {@link #MAX_HELD_FRAMES}; the rest are dropped. */
+    /** Frames that arrive while paused (already read from TCP) wait, up to {@link #MAX_HELD_BYTES}; the rest are dropped. */
     private void hold(Link link, byte[] datagram) {
-        if (link.held.size() < MAX_HELD_FRAMES) {
+        if (link.heldBytes + datagram.length <= MAX_HELD_BYTES) {
             link.held.add(datagram);
+            link.heldBytes += datagram.length;
         } else {
             counted(DropReason.FLOODED);
         }
     }
 
-    /** Stops reading the connection's TCP socket until its rate allows more; on its event loop. */
+    /** Stops reading the connection's TCP socket until the relay has room and its rate allows more; on its event loop. */
     private void pause(Link link, long now) {
-        paused.increment();
         link.held = new ArrayDeque<>();
         reading(link.tcp, false);
         resumeLater(link, now);
     }
 
     private void resumeLater(Link link, long now) {
-        long millis = Math.max(MIN_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(rates.nanosUntilAdmitted(link.rate, now)));
+        long millis = relay.busy() ? BUSY_PAUSE_MILLIS
+                : Math.max(MIN_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(rates.nanosUntilAdmitted(link.rate, now)));
         vertx.setTimer(millis, id -> resume(link));
     }
 
-    /** Hands the relay what waited, as far as the rate allows, and reads again once nothing waits. */
+    /** Hands the relay what waited, as far as its room and the rate allow, and reads again once nothing waits. */
     private void resume(Link link) {
         if (links.get(link.peer.connection()) != link) {
             return; // closed meanwhile
         }
         long now = System.nanoTime();
-        while (!link.held.isEmpty() && rates.admit(link.rate, now)) {
-            relay.submit(link.peer, link.held.poll());
+        while (!link.held.isEmpty() && !relay.busy() && rates.admit(link.rate, now)) {
+            byte[] datagram = link.held.poll();
+            link.heldBytes -= datagram.length;
+            relay.submit(link.peer, datagram);
         }
         if (link.held.isEmpty()) {
             link.held = null;
+            link.heldBytes = 0;
             reading(link.tcp, true);
         } else {
             resumeLater(link, now);

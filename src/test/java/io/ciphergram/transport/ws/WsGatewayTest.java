@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -16,9 +19,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -30,10 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ciphergram.cli.ClientCommand;
+import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.v2.ClientHandshake;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.V2Codec;
 import io.ciphergram.protocol.v2.V2Frame;
+import io.ciphergram.relay.Counters;
+import io.ciphergram.relay.Engine;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.RawWebSocket;
 import io.ciphergram.transport.udp.UdpTransport;
@@ -47,6 +55,15 @@ class WsGatewayTest {
 
     @Inject
     UdpTransport udp;
+
+    @Inject
+    WsTransport wsTransport;
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    Counters counters;
 
     @TestHTTPResource("/ws")
     URL gateway;
@@ -144,6 +161,42 @@ class WsGatewayTest {
     private int upgradeStatus(String host, String origin) throws Exception {
         try (RawWebSocket ws = RawWebSocket.open(port(), new RawWebSocket.Options().header("Host", host).header("Origin", origin))) {
             return ws.status();
+        }
+    }
+
+    @Test
+    void whileTheRelayIsBusyTheGatewayStopsReadingInsteadOfSheddingAndTheFrameIsHandledAfter() throws Exception {
+        long overloaded = counters.droppedCount(DropReason.OVERLOADED);
+        long heldBack = wsTransport.heldBack();
+        try (RawWebSocket ws = RawWebSocket.open(port());
+                DatagramSocket flood = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            assertThat(ws.status()).isEqualTo(101);
+            CountDownLatch stuck = new CountDownLatch(1);
+            engine.loop().execute(() -> {
+                try {
+                    stuck.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                // UDP fills the relay's queue (its receive threads then wait), as a burst from many clients would.
+                byte[] junk = new byte[32];
+                for (int i = 0; i < 1_500; i++) {
+                    flood.send(new DatagramPacket(junk, junk.length, new InetSocketAddress("127.0.0.1", udp.port())));
+                }
+                Awaitility.await("the relay is busy").atMost(Duration.ofSeconds(10)).until(engine.relay()::busy);
+
+                ws.sendBinary(new ClientHandshake("g9held", new SecureRandom()).hello());
+                Awaitility.await("the gateway holds the connection back").atMost(Duration.ofSeconds(10))
+                        .until(() -> wsTransport.heldBack() > heldBack);
+            } finally {
+                stuck.countDown();
+            }
+            byte[] answer = ws.receiveBinary(10_000);
+            assertThat(answer).as("the Hello reached the relay once it had room: a Retry came back").isNotNull();
+            assertThat(answer[2]).isEqualTo(V2Codec.RETRY);
+            assertThat(counters.droppedCount(DropReason.OVERLOADED)).as("nothing shed").isEqualTo(overloaded);
         }
     }
 
