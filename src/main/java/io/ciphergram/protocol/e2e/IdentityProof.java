@@ -31,6 +31,11 @@ public final class IdentityProof {
     public static final String LABEL = "ciphergram v2 identity";
 
     private static final byte[] LABEL_BYTES = LABEL.getBytes(StandardCharsets.US_ASCII);
+    /*
+     * The v2 handshake's cookie and client nonce lengths (V2Constants.COOKIE_LENGTH and NONCE_LENGTH): protocol.v2
+     * depends on this package, so it cannot name them; a handshake whose lengths disagree fails
+     * ClientHandshakeExtensionsTest.
+     */
     private static final int COOKIE_LENGTH = 16;
     private static final int NONCE_LENGTH = 32;
     private static final int MAX_KEY_LENGTH = 0xFFFF;
