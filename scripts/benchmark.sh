@@ -8,6 +8,7 @@
 #                                            idle session at 1k, 10k and 100k, handshakes/s beside 10k idle
 #                                            sessions; JSON in target/benchmarks/growth/, drawn by
 #                                            scripts/growth-plot.py
+#   scripts/benchmark.sh wsburst             a burst over the WebSocket gateway: what is shed, what held back
 #   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000); where THREAD's
 #                                            time goes (default: ciphergram-relay; an older build's relay
 #                                            work ran on vert.x-eventloop)
@@ -451,6 +452,30 @@ EOF
 
 growth() { sessions; busyhandshakes; rooms; }
 
+# A burst over the WebSocket gateway (#20): a fresh server, v2 over ws straight at RATE msg/s (default 2000)
+# after a 10 s warm-up at that rate, 10 s measured, ROUNDS times (default 2); then what the server shed as
+# overloaded and how often the gateway held a connection back instead. The gateway's own frame rates are
+# lifted, so that only the relay's backlog is in play.
+wsburst() {
+  local round
+  for round in $(seq "${ROUNDS:-2}"); do
+    start_server "wsburst-$round" -Dciphergram.ws.frames-per-second=0 -Dciphergram.ws.frames-per-second-per-source=0
+    bench --server "ws://127.0.0.1:$http_port/ws" --profile v2 --clients "$clients" --rate "${RATE:-2000}" \
+      --warmup 10 --duration 10 --json >"$out/wsburst-$round.json"
+    local metrics; metrics=$(curl -s "http://127.0.0.1:$management_port/q/metrics")
+    stop_server
+    python3 - "$out/wsburst-$round.json" "$round" \
+      "$(grep '^ciphergram_datagrams_dropped_total{reason="overloaded"' <<<"$metrics" | awk '{print $2}')" \
+      "$(grep '^ciphergram_ws_held_back_total' <<<"$metrics" | awk '{print $2}')" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))["result"]
+print(f"round {sys.argv[2]}: delivered {s['deliveredPerSecond']:.0f}/s, loss {s['lossPercent']:.2f}%,"
+      f" p50 {s['latencyMicros']['p50'] / 1000:.1f} ms, p99 {s['latencyMicros']['p99'] / 1000:.1f} ms;"
+      f" server: shed as overloaded {sys.argv[3] or 0}, connections held back {sys.argv[4] or 'n/a (older build)'}")
+EOF
+  done
+}
+
 case $what in
   capacity) capacity ;;
   latency) latency ;;
@@ -463,6 +488,7 @@ case $what in
   sessions) sessions ;;
   busyhandshakes) busyhandshakes ;;
   growth) growth ;;
+  wsburst) wsburst ;;
   profile) profile "${2:-}" ;;
   all) capacity; latency; overload; coldstart; handshakes; memory ;;
   *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|history|all|growth|rooms|sessions|busyhandshakes] | profile [THREAD]" >&2; exit 2 ;;
