@@ -183,7 +183,13 @@ public class RelayMetrics implements MeterBinder {
         FunctionCounter.builder("ciphergram.cluster.messages.received", counters, ClusterCounters::receivedCount)
                 .description("Messages received from the other instances").register(registry);
         FunctionCounter.builder("ciphergram.cluster.messages.unsent", counters, ClusterCounters::unsentCount)
-                .description("Messages that reached only this instance because the link was down").register(registry);
+                .description("Private messages that reached only this instance because the link was down, and room lines"
+                        + " given up (more held than the bound, or refused by Redis again and again)")
+                .register(registry);
+        FunctionCounter.builder("ciphergram.cluster.lines.resent", counters, ClusterCounters::resentCount)
+                .description("Room lines sent to the other instances again after the link came back").register(registry);
+        Gauge.builder("ciphergram.cluster.lines.held", cluster, ClusterNode::heldLines)
+                .description("Room lines not yet stored for the other instances (at the last heartbeat)").register(registry);
         for (ClusterCounters.Drop drop : ClusterCounters.Drop.values()) {
             FunctionCounter.builder("ciphergram.cluster.messages.dropped", counters, c -> c.droppedCount(drop))
                     .tag("reason", drop.name().toLowerCase(Locale.ROOT))

@@ -66,7 +66,7 @@ public final class ClusterCodec {
     public static byte[] encode(ClusterMessage message) {
         String text;
         if (message instanceof ClusterMessage.Line l) {
-            text = VERSION + " line " + l.origin() + " " + l.room() + " " + l.from() + " " + l.timeMillis() + " " + l.text();
+            text = VERSION + " line " + l.origin() + " " + l.seq() + " " + l.room() + " " + l.from() + " " + l.timeMillis() + " " + l.text();
         } else if (message instanceof ClusterMessage.Sealed e) {
             text = VERSION + " sealed " + e.origin() + " " + e.from() + " " + e.to() + " " + e.timeMillis() + " "
                     + java.util.Base64.getEncoder().encodeToString(e.envelope());
@@ -100,7 +100,7 @@ public final class ClusterCodec {
         }
         String origin = instance(f.next());
         ClusterMessage message = switch (kind) {
-            case "line" -> new ClusterMessage.Line(origin, room(f.next()), name(f.next()), revision(f.next()), text(f.rest()));
+            case "line" -> new ClusterMessage.Line(origin, revision(f.next()), room(f.next()), name(f.next()), revision(f.next()), text(f.rest()));
             case "sealed" -> new ClusterMessage.Sealed(origin, name(f.next()), name(f.next()), revision(f.next()),
                     envelope(f.last()));
             case "moved" -> new ClusterMessage.Moved(origin, name(f.next()), room(f.last()));

@@ -14,7 +14,9 @@ public final class ClusterCounters {
         /** not a message of ours: bad UTF-8, version, kind, field, name or id; or a snapshot entry of that kind */
         MALFORMED,
         /** a direct message for a user who is not a member here (it left meanwhile) */
-        UNDELIVERABLE
+        UNDELIVERABLE,
+        /** a line already delivered here: its sender stored it again, not knowing the first copy was stored */
+        DUPLICATE
     }
 
     private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
@@ -22,6 +24,7 @@ public final class ClusterCounters {
     private final LongAdder received = new LongAdder();
     private final LongAdder unsent = new LongAdder();
     private final LongAdder renamed = new LongAdder();
+    private final LongAdder resent = new LongAdder();
 
     public ClusterCounters() {
         for (Drop drop : Drop.values()) {
@@ -31,6 +34,10 @@ public final class ClusterCounters {
 
     void published() {
         published.increment();
+    }
+
+    void resent() {
+        resent.increment();
     }
 
     void received() {
@@ -65,6 +72,11 @@ public final class ClusterCounters {
 
     public long unsentCount() {
         return unsent.sum();
+    }
+
+    /** Lines sent to the other instances again: held while the link was down, or not confirmed stored. */
+    public long resentCount() {
+        return resent.sum();
     }
 
     public long renamedCount() {

@@ -73,6 +73,17 @@ public interface ClusterLink {
     /** Records {@code lower} as a room member of this instance, or no longer one, and sends {@code event}. */
     CompletionStage<Void> member(String lower, boolean member, long revision, byte[] event);
 
+    /**
+     * Appends a room line ({@code cg1 line}) to the log that every instance reads (in Redis, a stream). Every
+     * instance's link reads the log in its order, from where it left off after any outage, and hands each
+     * entry to {@link Events#received}; the log keeps a bounded number of the newest entries.
+     *
+     * @return completes once the line is stored; exceptionally if that is not known (the link went down
+     *         meanwhile: it may or may not be stored, so its sender appends it again and the readers drop
+     *         the copy)
+     */
+    CompletionStage<Void> append(byte[] line);
+
     /** Sends {@code message} to every instance (this one included: receivers skip their own). */
     void publish(byte[] message);
 

@@ -11,8 +11,12 @@ public sealed interface ClusterMessage {
     /** The instance that sent it. */
     String origin();
 
-    /** A line a member of {@code origin} said in {@code room}, for the room's members on every other instance. */
-    record Line(String origin, String room, String from, long timeMillis, String text) implements ClusterMessage {
+    /**
+     * A line a member of {@code origin} said in {@code room}, for the room's members on every other instance.
+     * {@code seq} is {@code origin}'s number for it, rising by one with every line and above every number an
+     * earlier run of {@code origin} gave: a receiver that has seen it drops a copy ({@link ClusterNode}).
+     */
+    record Line(String origin, long seq, String room, String from, long timeMillis, String text) implements ClusterMessage {
     }
 
     /** An end-to-end envelope for {@code to}: sent to the one instance that has a member named {@code to}. */

@@ -1,6 +1,7 @@
 package io.ciphergram.cluster;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,14 +31,43 @@ import java.util.function.LongSupplier;
  * ({@link #claimedElsewhere}); the claim in the store is the arbiter. If it is refused (two instances
  * picked one name at once, or gave it out while apart), the listener renames this instance's session.
  *
+ * <h2>Lines</h2>
+ * Room lines go through the link's log ({@link ClusterLink#append}), which every instance reads in order
+ * from where it left off, so an outage delays them and loses none. Each line keeps its place in
+ * {@link #unconfirmed} until the link says it is stored; what is there when the link comes back (said
+ * while it was down, or sent on a connection that broke before its answer came) is appended again, in
+ * order. A copy that was stored twice is dropped by its readers ({@link SeenLines}). The hold is bounded
+ * ({@link #MAX_HELD_LINES}, {@link #MAX_HELD_BYTES}): past it the oldest line is given up and counted as
+ * unsent. Private messages still go straight to their one instance and are not held.
+ *
  * <h2>Outages</h2>
- * While the link is down the room goes on locally: messages reach only this instance's members
- * (counted as unsent), names are given out against what was last known. When the link is back, the
- * instance announces its whole state again (taking its names back where it can) and reads everyone
- * else's. Instances not confirmed alive for {@link ClusterSettings#ttl} are dropped, so while this
- * instance is cut off the others' users leave its room within {@link ClusterSettings#presenceBound}.
+ * While the link is down the room goes on locally: lines reach this instance's members at once and the
+ * others' when the link is back; private messages reach only this instance (counted as unsent); names are
+ * given out against what was last known. When the link is back, the instance announces its whole state
+ * again (taking its names back where it can) and reads everyone else's. Instances not confirmed alive for
+ * {@link ClusterSettings#ttl} are dropped, so while this instance is cut off the others' users leave its
+ * room within {@link ClusterSettings#presenceBound}.
  */
 public final class ClusterNode implements Cluster {
+
+    /** The most lines held for the other instances (said while the link is down, or not yet stored). */
+    public static final int MAX_HELD_LINES = 10_000;
+    /** The most bytes they may take together. */
+    public static final long MAX_HELD_BYTES = 8L << 20;
+    /** How often a line is handed to the link before it is given up (a store that keeps refusing it). */
+    static final int MAX_ATTEMPTS = 10;
+
+    /** A line on its way to the log, until the link says it is stored. */
+    private static final class Held {
+        final byte[] bytes;
+        int attempts;
+        boolean inFlight;
+        boolean stored;
+
+        Held(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
 
     private final ClusterSettings settings;
     private final String self;
@@ -55,6 +85,13 @@ public final class ClusterNode implements Cluster {
     private final Map<String, String> roomsHere = new HashMap<>();
     /** The room each member of another instance is in, as its Moved messages said; absent: {@code #lobby}. */
     private final Map<String, String> roomsElsewhere = new HashMap<>();
+    /** This instance's lines not yet known to be stored, oldest first. */
+    private final ArrayDeque<Held> unconfirmed = new ArrayDeque<>();
+    private long heldBytes;
+    /** The other instances' lines delivered here. */
+    private final SeenLines seen = new SeenLines();
+    /** The number of this instance's next line: above any an earlier run with the same id gave out. */
+    private long nextSeq = System.currentTimeMillis() * 1000;
     private ClusterListener listener;
     private long revision;
     private boolean linkUp;
@@ -64,6 +101,7 @@ public final class ClusterNode implements Cluster {
     /** When the link last came up. */
     private long upSinceNanos;
     private volatile String info = "{}";
+    private volatile int heldCount;
     private volatile ClusterStatus status;
 
     public ClusterNode(ClusterSettings settings, ClusterLink link, Executor relayThread, LongSupplier clock) {
@@ -204,12 +242,55 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public void line(String room, String from, String text, long timeMillis) {
-        if (!linkUp) {
+        Held line = new Held(ClusterCodec.encode(new ClusterMessage.Line(self, nextSeq++, room, from, timeMillis, text)));
+        unconfirmed.addLast(line);
+        heldBytes += line.bytes.length;
+        while (unconfirmed.size() > MAX_HELD_LINES || heldBytes > MAX_HELD_BYTES) {
+            Held oldest = unconfirmed.removeFirst();
+            heldBytes -= oldest.bytes.length;
+            oldest.stored = true; // given up: an answer still to come changes nothing
             counters.unsent();
-            return;
         }
-        link.publish(ClusterCodec.encode(new ClusterMessage.Line(self, room, from, timeMillis, text)));
-        counters.published();
+        if (linkUp) {
+            append(line);
+            counters.published();
+        }
+    }
+
+    /** Hands {@code line} to the link; it stays held until the link says it is stored. */
+    private void append(Held line) {
+        line.inFlight = true;
+        line.attempts++;
+        link.append(line.bytes).whenComplete((ok, failed) -> onRelayThread(() -> {
+            line.inFlight = false;
+            if (failed != null && line.attempts >= MAX_ATTEMPTS && !line.stored) {
+                line.stored = true; // given up, and counted
+                counters.unsent();
+            }
+            if (failed == null) {
+                line.stored = true;
+            }
+            if (line.stored) {
+                while (!unconfirmed.isEmpty() && unconfirmed.peekFirst().stored) {
+                    heldBytes -= unconfirmed.removeFirst().bytes.length;
+                }
+            }
+        }));
+    }
+
+    /** Appends again, in order, every held line that is not stored and not on its way. */
+    private void resendHeld() {
+        for (Held line : unconfirmed) {
+            if (!line.stored && !line.inFlight) {
+                append(line);
+                counters.resent();
+            }
+        }
+    }
+
+    /** Lines held for the other instances now (the metrics read it). Any thread: an estimate. */
+    public int heldLines() {
+        return heldCount;
     }
 
     @Override
@@ -288,8 +369,10 @@ public final class ClusterNode implements Cluster {
                 }
             });
             askSnapshot(now);
+            resendHeld(); // what the store refused, or what was on a connection that broke
         }
         changed(view.expire(now, ttlNanos));
+        heldCount = unconfirmed.size();
         publishStatus();
     }
 
@@ -315,6 +398,7 @@ public final class ClusterNode implements Cluster {
         linkUp = true;
         upSinceNanos = clock.getAsLong();
         announce();
+        resendHeld();
         if (toldDown) {
             toldDown = false;
             listener.link(true);
@@ -358,6 +442,10 @@ public final class ClusterNode implements Cluster {
         }
         long now = clock.getAsLong();
         if (message instanceof ClusterMessage.Line line) {
+            if (!seen.first(line.origin(), line.seq())) {
+                counters.dropped(ClusterCounters.Drop.DUPLICATE);
+                return;
+            }
             listener.line(line.room(), line.timeMillis(), line.from(), line.text());
         } else if (message instanceof ClusterMessage.Sealed sealed) {
             if (!listener.sealed(sealed.from(), sealed.to(), sealed.envelope(), sealed.timeMillis())) {

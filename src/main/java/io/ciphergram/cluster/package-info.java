@@ -17,8 +17,10 @@
  * Pure Java: this package knows names and texts, never a session, a key or a frame.
  *
  * <h2>What crosses, and who sees it</h2>
- * A room message is decrypted once, on its sender's instance, published once as {@code line} (sender's
- * name and text, in plaintext), and each instance re-encrypts it for its own members only. A {@code /msg}
+ * A room message is decrypted once, on its sender's instance, appended once as {@code line} (sender's
+ * name and text, in plaintext) to the log every instance reads from where it left off (a Redis stream), and
+ * each instance re-encrypts it for its own members only; the sender holds it until it is stored, and the
+ * readers drop a copy ({@link io.ciphergram.cluster.SeenLines}). A {@code /msg}
  * goes to the one instance whose member is its target. Name claims and room membership are kept in the
  * store per instance, with a liveness entry that expires unless refreshed every heartbeat.
  *

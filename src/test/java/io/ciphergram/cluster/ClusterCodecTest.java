@@ -32,8 +32,8 @@ class ClusterCodecTest {
     @Test
     void everyKindOfMessageSurvivesTheTrip() throws Exception {
         List<ClusterMessage> messages = List.of(
-                new ClusterMessage.Line("node-a.1", "#lobby", "alice", 1767225600000L, "hello, with  spaces ✓ and \n a line break"),
-                new ClusterMessage.Line("node-a.1", "#lobby", "alice", 1767225600000L, ""),
+                new ClusterMessage.Line("node-a.1", 1767225600000123L, "#lobby", "alice", 1767225600000L, "hello, with  spaces ✓ and \n a line break"),
+                new ClusterMessage.Line("node-a.1", 1767225600000123L, "#lobby", "alice", 1767225600000L, ""),
                 new ClusterMessage.Direct("b", "bob", "Alice", "just us"),
                 new ClusterMessage.NameChange("b", 42, ClusterMessage.Change.CLAIMED, "Bob_2"),
                 new ClusterMessage.NameChange("b", 43, ClusterMessage.Change.RELEASED, "Bob_2"),
@@ -61,8 +61,8 @@ class ClusterCodecTest {
 
     @Test
     void theWireFormIsOneReadableLine() {
-        assertThat(new String(ClusterCodec.encode(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, "hi there")), StandardCharsets.UTF_8))
-                .isEqualTo("cg1 line a #lobby alice 1767225600000 hi there");
+        assertThat(new String(ClusterCodec.encode(new ClusterMessage.Line("a", 7, "#lobby", "alice", 1767225600000L, "hi there")), StandardCharsets.UTF_8))
+                .isEqualTo("cg1 line a 7 #lobby alice 1767225600000 hi there");
         assertThat(new String(ClusterCodec.encode(new ClusterMessage.NameChange("a", 7, ClusterMessage.Change.JOINED, "Bob")),
                 StandardCharsets.UTF_8)).isEqualTo("cg1 joined a 7 Bob");
     }
@@ -70,8 +70,8 @@ class ClusterCodecTest {
     @Test
     void theLongestTextFitsAndLongerIsRefused() throws Exception {
         String longest = "é".repeat(ClusterCodec.MAX_TEXT_BYTES / 2);
-        assertThat(roundTrip(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, longest))).isEqualTo(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, longest));
-        assertThat(reasonFor("cg1 line a #lobby alice 1 " + "x".repeat(ClusterCodec.MAX_TEXT_BYTES + 1)))
+        assertThat(roundTrip(new ClusterMessage.Line("a", 7, "#lobby", "alice", 1767225600000L, longest))).isEqualTo(new ClusterMessage.Line("a", 7, "#lobby", "alice", 1767225600000L, longest));
+        assertThat(reasonFor("cg1 line a 7 #lobby alice 1 " + "x".repeat(ClusterCodec.MAX_TEXT_BYTES + 1)))
                 .isEqualTo(ClusterCodec.Reason.OVERSIZE);
         assertThat(reasonFor(new byte[ClusterCodec.MAX_MESSAGE_BYTES + 1])).isEqualTo(ClusterCodec.Reason.OVERSIZE);
     }
@@ -84,7 +84,8 @@ class ClusterCodecTest {
                 "cg1 msg a alice b@b hi", "cg1 joined a 7", "cg1 joined a seven bob", "cg1 joined a -7 bob",
                 "cg1 joined a 1234567890123456789 bob", "cg1 joined a 7 bob extra", "cg1 joined a 7 bob ",
                 "cg1 hello", "cg1 hello a b", "cg1 bye a ", " cg1 bye a", "cg1  line a alice hi", "cg1 line  a alice hi",
-                "cg1 line a alice\u00e9 hi", "cg1 joined a 7 b\u0000b");
+                "cg1 line a alice\u00e9 hi", "cg1 joined a 7 b\u0000b",
+                "cg1 line a #lobby alice 1 no number for the line", "cg1 line a -1 #lobby alice 1 hi");
         for (String text : bad) {
             assertThat(reasonFor(text)).as(text).isEqualTo(ClusterCodec.Reason.MALFORMED);
         }
@@ -102,7 +103,7 @@ class ClusterCodecTest {
     @Test
     void noBytesMakeTheDecoderFailAnyOtherWay() {
         Random random = new Random(20261126);
-        List<byte[]> seeds = List.of(ClusterCodec.encode(new ClusterMessage.Line("a", "#lobby", "alice", 1767225600000L, "hello there")),
+        List<byte[]> seeds = List.of(ClusterCodec.encode(new ClusterMessage.Line("a", 7, "#lobby", "alice", 1767225600000L, "hello there")),
                 ClusterCodec.encode(new ClusterMessage.Direct("a", "alice", "bob", "psst")),
                 ClusterCodec.encode(new ClusterMessage.NameChange("a", 12, ClusterMessage.Change.CLAIMED, "carol")),
                 ClusterCodec.encode(new ClusterMessage.Bye("a")));

@@ -18,9 +18,12 @@ import java.util.function.Supplier;
  * The store and bus of {@link ClusterLink}, in memory, for instances in one JVM: the same rules as the
  * Redis link (a name held by at most one live instance, liveness that expires on a clock, claims freed
  * with their dead instance, messages to all or to one), so engines can be tested together without a
- * server. Every result and every delivery runs on {@code delivery} (a test passes a queue it drains, so
- * nothing re-enters the caller); {@link #cut} and {@link #mend} take one instance's link down and up.
- * Thread-safe.
+ * server. Room lines go through a log each link reads in order from where it left off, as the Redis link's
+ * stream ({@link #restart} empties it but, as Redis's time-based ids, never reuses a position). Every
+ * result and every delivery runs on {@code delivery} (a test passes a queue it drains, so nothing
+ * re-enters the caller); {@link #cut} and {@link #mend} take one instance's link down and up;
+ * {@link #loseAnswers} makes its requests take effect while their answers are lost, as on a connection that
+ * breaks after Redis ran them. Thread-safe.
  */
 public final class MemoryHub {
 
@@ -35,6 +38,9 @@ public final class MemoryHub {
     private final Map<String, Set<String>> members = new HashMap<>();
     /** Lower case name to the instance that holds it. */
     private final Map<String, String> holders = new HashMap<>();
+    /** The lines' log: position (from 1) to entry; positions only grow. */
+    private final java.util.TreeMap<Long, byte[]> log = new java.util.TreeMap<>();
+    private long lastPosition;
 
     /**
      * @param clock nanoseconds, the instances' clock
@@ -70,6 +76,19 @@ public final class MemoryHub {
             link.up = true;
         }
         delivery.execute(() -> link.events.up());
+        synchronized (this) {
+            link.read();
+        }
+    }
+
+    /** While {@code lose}, instance {@code id}'s requests are carried out but their answers fail. */
+    public synchronized void loseAnswers(String id, boolean lose) {
+        links.get(id).losing = lose;
+    }
+
+    /** How many entries the log holds. */
+    public synchronized int logged() {
+        return log.size();
     }
 
     /** The store restarts empty (as Redis without persistence does): every link goes down, everything is lost. */
@@ -84,6 +103,7 @@ public final class MemoryHub {
             claims.clear();
             members.clear();
             holders.clear();
+            log.clear();
         }
         ids.forEach(this::cut);
     }
@@ -138,6 +158,9 @@ public final class MemoryHub {
         private final long ttlNanos;
         private final List<Runnable> queued = new ArrayList<>();
         private volatile boolean up = true;
+        private volatile boolean losing;
+        /** The position of the last log entry this link has read. */
+        private long cursor = lastPosition;
         private Events events;
 
         Link(String me, Duration ttl) {
@@ -168,7 +191,11 @@ public final class MemoryHub {
                 synchronized (MemoryHub.this) {
                     value = work.get();
                 }
-                delivery.execute(() -> result.complete(value));
+                if (losing) {
+                    delivery.execute(() -> result.completeExceptionally(new IllegalStateException("answer lost")));
+                } else {
+                    delivery.execute(() -> result.complete(value));
+                }
             });
             return result;
         }
@@ -242,6 +269,27 @@ public final class MemoryHub {
                 publish(event);
                 return null;
             });
+        }
+
+        @Override
+        public CompletionStage<Void> append(byte[] line) {
+            return queue(() -> {
+                log.put(++lastPosition, line.clone());
+                links.values().forEach(Link::read);
+                return null;
+            });
+        }
+
+        /** Under the hub's lock: delivers what the log has past this link's cursor, if it is up. */
+        private void read() {
+            if (!up || events == null) {
+                return;
+            }
+            for (Map.Entry<Long, byte[]> entry : log.tailMap(cursor, false).entrySet()) {
+                cursor = entry.getKey();
+                byte[] line = entry.getValue();
+                delivery.execute(() -> events.received(line));
+            }
         }
 
         @Override

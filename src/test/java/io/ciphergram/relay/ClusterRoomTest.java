@@ -300,10 +300,11 @@ class ClusterRoomTest {
         Member carol = b.join("carol");
         cut("b");
         assertThat(bob.lines()).endsWith(Notices.CLUSTER_DOWN);
-        bob.say("only for b");
-        assertThat(carol.lines()).endsWith("bob: only for b");
-        assertThat(alice.lines()).noneMatch(l -> l.contains("only for b"));
-        assertThat(b.node.counters().unsentCount()).isEqualTo(1);
+        bob.say("said while apart");
+        carol.say("and a second");
+        assertThat(carol.lines()).endsWith("bob: said while apart");
+        assertThat(alice.lines()).noneMatch(l -> l.contains("while apart"));
+        assertThat(b.node.counters().unsentCount()).isZero();
 
         heartbeats((int) (TTL.dividedBy(HEARTBEAT) + 1), a, b);
         assertThat(bob.lines()).as("the other side's users leave, each side sees").contains("* alice left");
@@ -314,8 +315,59 @@ class ClusterRoomTest {
         assertThat(bob.lines()).contains(Notices.CLUSTER_BACK, "* alice joined");
         assertThat(alice.lines().subList(alice.lines().size() - 2, alice.lines().size()))
                 .containsExactlyInAnyOrder("* bob joined", "* carol joined");
+        assertThat(alice.lines()).as("what b's members said while apart reaches a once the link is back, in order")
+                .containsSubsequence("bob: said while apart", "carol: and a second");
+        assertThat(alice.lines()).containsOnlyOnce("bob: said while apart", "carol: and a second");
+        assertThat(b.node.counters().resentCount()).isEqualTo(2);
         bob.say("back together");
         assertThat(alice.lines()).endsWith("bob: back together");
+        assertThat(b.node.counters().unsentCount()).isZero();
+    }
+
+    @Test
+    void aLineStoredTwiceBecauseItsAnswerWasLostIsDeliveredOnce() {
+        Member alice = a.join("alice");
+        Member bob = b.join("bob");
+        hub.loseAnswers("b", true);
+        bob.say("stored, but b never hears so");
+        assertThat(alice.lines()).containsOnlyOnce("bob: stored, but b never hears so");
+        hub.loseAnswers("b", false);
+        heartbeats(1, a, b); // b appends it again
+        assertThat(hub.logged()).as("the log has it twice").isEqualTo(2);
+        assertThat(b.node.counters().resentCount()).isEqualTo(1);
+        assertThat(a.node.counters().droppedCount(ClusterCounters.Drop.DUPLICATE)).isEqualTo(1);
+        assertThat(alice.lines()).containsOnlyOnce("bob: stored, but b never hears so");
+        heartbeats(1, a, b);
+        assertThat(hub.logged()).as("stored now: not appended again").isEqualTo(2);
+    }
+
+    @Test
+    void anInstanceCutOffLongerThanItsHoldGivesUpTheOldestLinesAndCountsThem() {
+        Member alice = a.join("alice");
+        b.join("bob");
+        cut("b");
+        int extra = 3;
+        for (int i = 0; i < ClusterNode.MAX_HELD_LINES + extra; i++) {
+            b.node.line("#lobby", "bob", "n" + i, 1_767_225_600_000L + i);
+        }
+        assertThat(b.node.counters().unsentCount()).isEqualTo(extra);
+        mend("b");
+        List<String> heard = alice.lines().stream().filter(l -> l.startsWith("bob: n")).toList();
+        assertThat(heard).hasSize(ClusterNode.MAX_HELD_LINES);
+        assertThat(heard.get(0)).isEqualTo("bob: n" + extra);
+        assertThat(heard.get(heard.size() - 1)).isEqualTo("bob: n" + (ClusterNode.MAX_HELD_LINES + extra - 1));
+    }
+
+    @Test
+    void aLineSaidElsewhereDuringThisInstancesOutageArrivesWhenItIsBack() {
+        Member alice = a.join("alice");
+        Member bob = b.join("bob");
+        cut("a");
+        bob.say("while a was away");
+        assertThat(alice.lines()).noneMatch(l -> l.contains("while a was away"));
+        mend("a");
+        assertThat(alice.lines()).containsOnlyOnce("bob: while a was away");
+        assertThat(b.node.counters().resentCount()).as("b's link stayed up: nothing to send again").isZero();
     }
 
     @Test

@@ -55,6 +55,18 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** Runs {@code redis-cli} against it with {@code args}; returns what it printed. */
+    public String cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!cli.waitFor(10, TimeUnit.SECONDS)) {
+            cli.destroyForcibly();
+            throw new IOException("redis-cli did not finish: " + command);
+        }
+        return new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
     /** Stops it (SIGKILL, as a crash would): every connection to it breaks at once. */
     public void stop() throws InterruptedException {
         process.process().destroyForcibly();

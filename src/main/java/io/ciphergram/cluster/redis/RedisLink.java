@@ -43,6 +43,15 @@ import io.vertx.redis.client.Response;
  * are handed to {@link ClusterLink.Events}, on the event loop, and the cluster node moves them to the relay
  * thread.
  *
+ * <h2>Lines</h2>
+ * Room lines go to a stream ({@code ciphergram:CLUSTER:lines}, {@code XADD} trimmed to about
+ * {@link #STREAM_LENGTH} entries), and after every relay turn that added some, one empty message on the
+ * channel {@code ciphergram:CLUSTER:lines:new} says so. Each instance reads the stream with {@code XRANGE}
+ * from the id of the last entry it read: when told, once a second in case a nudge was lost, and when it
+ * connects again, so an outage delays its lines and loses none (as long as the stream still holds them).
+ * At the first connection it starts after the stream's newest entry. One read is on its way at a time;
+ * nothing blocks a connection.
+ *
  * <h2>Failures</h2>
  * A lost connection, or a reply that has not come within {@link #STALL}, takes the link down: both
  * connections are closed, every request still waiting fails, and a new connection is tried every
@@ -55,6 +64,10 @@ public final class RedisLink implements ClusterLink {
     static final Duration RETRY = Duration.ofSeconds(1);
     /** A request unanswered for this long means the connection is stuck. */
     static final Duration STALL = Duration.ofSeconds(5);
+    /** About how many lines the stream keeps (trimmed with {@code MAXLEN ~}). */
+    public static final int STREAM_LENGTH = 10_000;
+    /** Entries read at once. */
+    static final int READ_BATCH = 256;
 
     private record Queued(Request request, CompletableFuture<Response> result) {
     }
@@ -69,6 +82,10 @@ public final class RedisLink implements ClusterLink {
     private final Context context;
     private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Relay thread: a line was appended this turn, so the flush tells the readers. */
+    private boolean appended;
+    private final String lines;
+    private final String nudges;
     private volatile boolean up;
     private volatile boolean closing;
     private Events events;
@@ -81,6 +98,12 @@ public final class RedisLink implements ClusterLink {
     private boolean warned;
     private CompletableFuture<Void> idle;
     private long lastRefusalLog;
+    /** The id of the last stream entry read; null until the first connection has found the newest. */
+    private String cursor;
+    private boolean reading;
+    private boolean readAgain;
+    /** Raised at every connection, so that what an earlier one answers late changes nothing. */
+    private int generation;
 
     /**
      * @param redis the client Quarkus made from {@code quarkus.redis.*}
@@ -94,6 +117,8 @@ public final class RedisLink implements ClusterLink {
         this.prefix = "ciphergram:" + settings.name() + ":";
         this.me = settings.instance();
         this.ttlMillis = Long.toString(settings.ttl().toMillis());
+        this.lines = prefix + "lines";
+        this.nudges = prefix + "lines:new";
         this.context = vertx.getOrCreateContext();
     }
 
@@ -127,7 +152,7 @@ public final class RedisLink implements ClusterLink {
             s.exceptionHandler(e -> lost(s, e));
             s.endHandler(v -> lost(s, null));
             s.handler(this::pushed);
-            return s.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + "room").arg(prefix + "to:" + me));
+            return s.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + "room").arg(prefix + "to:" + me).arg(nudges));
         }).onComplete(result -> {
             if (result.failed()) {
                 if (!warned) {
@@ -143,9 +168,117 @@ public final class RedisLink implements ClusterLink {
             lastReplyNanos = System.nanoTime();
             up = true;
             wasUp = true;
+            generation++;
+            reading = false;
+            readAgain = false;
             LOG.infof("cluster %s: instance %s connected to Redis at %s", settings.name(), me, where);
             events.up();
+            if (cursor == null) {
+                findNewest();
+            } else {
+                read();
+            }
         });
+    }
+
+    // ---- the lines' stream (event loop) ---------------------------------------------------------------
+
+    /** At the first connection: lines start after the stream's newest entry (or at its start). */
+    private void findNewest() {
+        int asked = generation;
+        sent();
+        commands.send(Request.cmd(Command.XREVRANGE).arg(lines).arg("+").arg("-").arg("COUNT").arg(1)).onComplete(reply -> {
+            answered();
+            if (asked != generation || !up) {
+                return;
+            }
+            if (reply.failed()) {
+                refused(reply.cause());
+                return; // tried again by the next watch
+            }
+            Response newest = reply.result();
+            String id = newest != null && newest.size() > 0 ? entryId(newest.get(0)) : null;
+            cursor = id != null ? id : "0-0";
+            read();
+        });
+    }
+
+    /** Reads what the stream has after {@link #cursor}, handing each line on; again while there is more. */
+    private void read() {
+        RedisConnection c = commands;
+        if (c == null || !up) {
+            return;
+        }
+        if (cursor == null) {
+            findNewest();
+            return;
+        }
+        if (reading) {
+            readAgain = true;
+            return;
+        }
+        reading = true;
+        int asked = generation;
+        sent();
+        c.send(Request.cmd(Command.XRANGE).arg(lines).arg("(" + cursor).arg("+").arg("COUNT").arg(READ_BATCH))
+                .onComplete(reply -> {
+                    answered();
+                    if (asked != generation) {
+                        return;
+                    }
+                    reading = false;
+                    if (reply.failed()) {
+                        refused(reply.cause());
+                        return;
+                    }
+                    int read = deliver(reply.result());
+                    if (read >= READ_BATCH || readAgain) {
+                        readAgain = false;
+                        read();
+                    }
+                });
+    }
+
+    /** Hands on each entry's line and moves the cursor past it; returns how many entries there were. */
+    private int deliver(Response entries) {
+        if (entries == null) {
+            return 0;
+        }
+        int n = entries.size();
+        for (int i = 0; i < n; i++) {
+            Response entry = entries.get(i);
+            String id = entryId(entry);
+            if (id == null) {
+                continue;
+            }
+            cursor = id;
+            Response fields = entry.get(1);
+            Response line = fields != null && fields.size() >= 2 ? fields.get(1) : null;
+            if (line != null) {
+                events.received(line.toBytes());
+            }
+        }
+        return n;
+    }
+
+    /** A stream entry's id ({@code MILLIS-SEQ}), or null if it is not an entry. */
+    private static String entryId(Response entry) {
+        if (entry == null || entry.size() < 2 || entry.get(0) == null) {
+            return null;
+        }
+        String id = text(entry.get(0));
+        return id.matches("[0-9]{1,20}-[0-9]{1,20}") ? id : null;
+    }
+
+    private void sent() {
+        if (inFlight++ == 0) {
+            lastReplyNanos = System.nanoTime();
+        }
+    }
+
+    private void answered() {
+        inFlight--;
+        lastReplyNanos = System.nanoTime();
     }
 
     /** A connection failed or closed: the link is down until a new one works. */
@@ -189,12 +322,18 @@ public final class RedisLink implements ClusterLink {
     private void watch() {
         if (commands != null && inFlight > 0 && System.nanoTime() - lastReplyNanos > STALL.toNanos()) {
             down("no reply for " + STALL.toSeconds() + " s");
+        } else if (up && !reading) {
+            read(); // a nudge may have been lost
         }
     }
 
     /** A message on a channel this instance subscribed to: ["message", channel, payload]. */
     private void pushed(Response push) {
         if (push != null && push.size() == 3 && "message".equals(String.valueOf(push.get(0)))) {
+            if (push.get(1) != null && nudges.equals(text(push.get(1)))) {
+                read();
+                return;
+            }
             Response payload = push.get(2);
             if (payload != null) {
                 events.received(payload.toBytes());
@@ -212,6 +351,10 @@ public final class RedisLink implements ClusterLink {
 
     @Override
     public void flush() {
+        if (appended) {
+            appended = false;
+            queue(Request.cmd(Command.PUBLISH).arg(nudges).arg(""));
+        }
         if (!queued.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
@@ -228,12 +371,9 @@ public final class RedisLink implements ClusterLink {
                 q.result().completeExceptionally(new IllegalStateException("the cluster link is down"));
                 continue;
             }
-            if (inFlight++ == 0) {
-                lastReplyNanos = System.nanoTime();
-            }
+            sent();
             c.send(q.request()).onComplete(reply -> {
-                inFlight--;
-                lastReplyNanos = System.nanoTime();
+                answered();
                 if (reply.succeeded()) {
                     q.result().complete(reply.result());
                 } else {
@@ -310,6 +450,13 @@ public final class RedisLink implements ClusterLink {
     @Override
     public CompletionStage<Void> member(String lower, boolean member, long revision, byte[] event) {
         return map(queue(script(RedisScripts.MEMBER, lower, member ? "1" : "0", revision, event)), reply -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> append(byte[] line) {
+        appended = true;
+        return map(queue(Request.cmd(Command.XADD).arg(lines).arg("MAXLEN").arg("~").arg(STREAM_LENGTH).arg("*").arg("m")
+                .arg(Buffer.buffer(line))), reply -> null);
     }
 
     @Override
