@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import io.ciphergram.cluster.ClusterLink;
 import io.ciphergram.cluster.ClusterSettings;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -55,7 +56,10 @@ import io.vertx.redis.client.Response;
  * <h2>Failures</h2>
  * A lost connection, or a reply that has not come within {@link #STALL}, takes the link down: both
  * connections are closed, every request still waiting fails, and a new connection is tried every
- * {@link #RETRY} until one works. Requests queued while the link is down fail at once.
+ * {@link #RETRY} until one works. Requests queued while the link is down fail at once. One try at
+ * connecting runs at a time; a try that loses one of its connections before it is done, or takes over
+ * {@link #STALL}, is given up (it closes what it made) and the next starts a {@link #RETRY} later, so the
+ * link is never up on a broken connection.
  */
 public final class RedisLink implements ClusterLink {
 
@@ -138,32 +142,66 @@ public final class RedisLink implements ClusterLink {
 
     // ---- connections (event loop) -------------------------------------------------------------------
 
+    /** One try at connecting: the two connections it made so far, until it is done or superseded. */
+    private static final class Attempt {
+        final long startedNanos = System.nanoTime();
+        RedisConnection commands;
+        RedisConnection subscriber;
+        boolean over;
+
+        boolean owns(RedisConnection c) {
+            return c != null && (c == commands || c == subscriber);
+        }
+
+        void close() {
+            over = true;
+            for (RedisConnection c : new RedisConnection[] {commands, subscriber}) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** The try in progress, or null: at most one at a time. */
+    private Attempt connecting;
+
     private void connect() {
-        if (closing) {
+        if (closing || connecting != null || commands != null) {
             return;
         }
+        Attempt attempt = new Attempt();
+        connecting = attempt;
         redis.connect().compose(c -> {
-            commands = c;
+            attempt.commands = c;
             c.exceptionHandler(e -> lost(c, e));
             c.endHandler(v -> lost(c, null));
-            return redis.connect();
+            return attempt.over ? Future.failedFuture("superseded") : redis.connect();
         }).compose(s -> {
-            subscriber = s;
+            attempt.subscriber = s;
             s.exceptionHandler(e -> lost(s, e));
             s.endHandler(v -> lost(s, null));
             s.handler(this::pushed);
-            return s.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + "room").arg(prefix + "to:" + me).arg(nudges));
+            return attempt.over ? Future.failedFuture("superseded")
+                    : s.send(Request.cmd(Command.SUBSCRIBE).arg(prefix + "room").arg(prefix + "to:" + me).arg(nudges));
         }).onComplete(result -> {
-            if (result.failed()) {
-                if (!warned) {
-                    warned = true;
-                    LOG.warnf("cluster: cannot reach Redis at %s (%s); chat stays local until it can, retrying every %d s",
-                            where, result.cause().getMessage(), RETRY.toSeconds());
-                }
-                closeConnections();
-                vertx.setTimer(RETRY.toMillis(), id -> connect());
+            if (attempt.over) {
+                attempt.close(); // a loss or the watch gave up on it, and tries again itself
                 return;
             }
+            connecting = null;
+            if (result.failed() || closing) {
+                if (!warned && !closing) {
+                    warned = true;
+                    LOG.warnf("cluster: cannot reach Redis at %s (%s); chat stays local until it can, retrying every %d s",
+                            where, result.cause() == null ? "stopping" : result.cause().getMessage(), RETRY.toSeconds());
+                }
+                attempt.close();
+                retryLater();
+                return;
+            }
+            commands = attempt.commands;
+            subscriber = attempt.subscriber;
             warned = false;
             lastReplyNanos = System.nanoTime();
             up = true;
@@ -281,8 +319,28 @@ public final class RedisLink implements ClusterLink {
         lastReplyNanos = System.nanoTime();
     }
 
+    /** Gives up the try in progress (it closes what it made when it ends) and tries again after {@link #RETRY}. */
+    private void abandonAttempt() {
+        Attempt attempt = connecting;
+        if (attempt != null) {
+            attempt.over = true;
+            connecting = null;
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        if (!closing) {
+            vertx.setTimer(RETRY.toMillis(), id -> connect());
+        }
+    }
+
     /** A connection failed or closed: the link is down until a new one works. */
     private void lost(RedisConnection connection, Throwable cause) {
+        if (connecting != null && connecting.owns(connection)) {
+            abandonAttempt(); // lost while connecting: this try cannot become the link
+            return;
+        }
         if (connection != commands && connection != subscriber) {
             return; // one we already let go
         }
@@ -296,13 +354,7 @@ public final class RedisLink implements ClusterLink {
             LOG.warnf("cluster: lost Redis at %s (%s); chat stays local until it is back", where, why);
             events.down();
         }
-        if (!closing) {
-            vertx.setTimer(RETRY.toMillis(), id -> {
-                if (commands == null) {
-                    connect();
-                }
-            });
-        }
+        retryLater();
     }
 
     private void closeConnections() {
@@ -320,6 +372,11 @@ public final class RedisLink implements ClusterLink {
 
     /** Every 1 s: a connection that has left a request unanswered for {@link #STALL} is stuck. */
     private void watch() {
+        if (connecting != null && System.nanoTime() - connecting.startedNanos > STALL.toNanos()) {
+            LOG.debugf("cluster: connecting to Redis at %s took over %d s; trying again", where, STALL.toSeconds());
+            abandonAttempt();
+            return;
+        }
         if (commands != null && inFlight > 0 && System.nanoTime() - lastReplyNanos > STALL.toNanos()) {
             down("no reply for " + STALL.toSeconds() + " s");
         } else if (up && !reading) {

@@ -137,4 +137,32 @@ class RedisLinkTest {
         await().atMost(WAIT).until(() -> heard.contains("after"));
         assertThat(heard).containsExactly("before", "while pubsub was killed", "while normal was killed", "after");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = ProtocolVersion.class, names = {"RESP3"})
+    void killedAgainAndAgainEvenWhileConnectingTheLinksComeBackWholeAndMissNothing(ProtocolVersion protocol) throws Exception {
+        start(protocol);
+        List<String> added = new CopyOnWriteArrayList<>();
+        AtomicInteger rounds = new AtomicInteger();
+        // about every 150 ms for 6 s: some kills land while a link is still connecting (it retries every 1 s)
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(150)).until(() -> {
+            int round = rounds.incrementAndGet();
+            server.cli("CLIENT", "KILL", "TYPE", round % 2 == 0 ? "normal" : "pubsub");
+            String line = "between kills " + round;
+            server.cli("XADD", "ciphergram:t:lines", "*", "m", line);
+            added.add(line);
+            return round >= 40;
+        });
+        await().atMost(WAIT).until(() -> reader.up() && writer.up());
+        await().atMost(WAIT).until(() -> heard.containsAll(added));
+        append("after the storm");
+        await().atMost(WAIT).until(() -> heard.contains("after the storm"));
+        assertThat(heard).containsExactlyElementsOf(concat(added, "after the storm"));
+    }
+
+    private static List<String> concat(List<String> first, String last) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.add(last);
+        return all;
+    }
 }
