@@ -186,8 +186,15 @@ host_port() { # the host port published for a container port
     [[ $mapping == 127.0.0.1:* ]] || fail "podman port $CONTAINER $1 gave '$mapping'"
     echo "${mapping##*:}"
 }
+# The container's log as a file. Never `podman logs | grep -q`: under pipefail, grep's early exit
+# gives podman a SIGPIPE and the pipeline fails even though the line is there.
+container_log() {
+    podman logs "$CONTAINER" >"$WORK/container.log" 2>&1 || true
+    echo "$WORK/container.log"
+}
+
 logged_fingerprint() {
-    podman logs "$CONTAINER" 2>&1 | sed -n 's/.*Ciphergram server identity \(SHA256:[A-Za-z0-9+\/=_-]*\).*/\1/p' | tail -n 1
+    sed -n 's/.*Ciphergram server identity \(SHA256:[A-Za-z0-9+\/=_-]*\).*/\1/p' "$(container_log)" | tail -n 1
 }
 
 # ---- 1.-2. prerequisites and the base image ---------------------------------------------------------------
@@ -246,7 +253,7 @@ start_container
 FINGERPRINT=$(logged_fingerprint)
 [[ -n $FINGERPRINT ]] || fail "no \"Ciphergram server identity SHA256:...\" line in the container log"
 ok "logged fingerprint $FINGERPRINT"
-podman logs "$CONTAINER" 2>&1 | grep -q "Ciphergram UDP listening on 0.0.0.0:12345" \
+grep -q "Ciphergram UDP listening on 0.0.0.0:12345" "$(container_log)" \
     || fail "no \"Ciphergram UDP listening on 0.0.0.0:12345\" in the log"
 ok "log: Ciphergram UDP listening on 0.0.0.0:12345"
 uid=$(podman exec "$CONTAINER" id -u)
@@ -261,7 +268,9 @@ ok "GET / (browser page) on the HTTP port: 200"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/q/health/ready")
 [[ $code == 404 ]] || fail "GET /q/health/ready on the public HTTP port answered $code, expected 404 (management port only)"
 ok "health is not on the public HTTP port (404)"
-curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" | grep -q '^ciphergram_sessions' \
+curl -fsS -o "$WORK/metrics.txt" "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" \
+    || fail "GET /q/metrics on the management port failed"
+grep -q '^ciphergram_sessions' "$WORK/metrics.txt" \
     || fail "no ciphergram_sessions in /q/metrics on the management port"
 ok "GET /q/metrics on the management port: ciphergram_sessions present"
 
@@ -314,8 +323,8 @@ stop_s=$(elapsed "$stop_t0")
 exit_code=$(podman inspect -f '{{.State.ExitCode}}' "$CONTAINER")
 say "podman stop returned after $stop_s s; container exit code $exit_code"
 [[ $exit_code == 143 ]] || fail "container exit code $exit_code, expected 143 (ended by SIGTERM; 137 means it had to be killed)"
-podman logs "$CONTAINER" 2>&1 | grep -q "ciphergram stopped in" || fail "no \"ciphergram stopped in\" in the log"
-ok "log: $(podman logs "$CONTAINER" 2>&1 | grep -o 'ciphergram stopped in.*' | tail -n 1)"
+grep -q "ciphergram stopped in" "$(container_log)" || fail "no \"ciphergram stopped in\" in the log"
+ok "log: $(grep -o 'ciphergram stopped in.*' "$WORK/container.log" | tail -n 1)"
 expect dave out "* server shutting down"
 expect dave err "the server ended the session; reconnecting in"
 
