@@ -68,8 +68,14 @@ start_server() {
   exit 1
 }
 
-# The bench's progress lines (stderr) go to target/benchmarks/progress.log.
-bench() { java -jar "$cli" bench "$@" 2>>"$out/progress.log"; }
+# The bench's progress lines (stderr) go to target/benchmarks/progress.log. Against the server this script
+# started, the bench is told its pid, so that each step reports the server's CPU per delivery beside the
+# generator's and says when the generator, not the server, was the limit (#20).
+bench() {
+  local own=()
+  if [[ -n $server_pid && " $* " == *" --server "* ]]; then own=(--server-pid "$server_pid"); fi
+  java -jar "$cli" bench "$@" "${own[@]}" 2>>"$out/progress.log"
+}
 
 # warm SERVER PROFILE: 10 s of traffic a fresh server is not measured on, so that the JIT has compiled the
 # relay before a figure is taken (the cold start has its own measurement)

@@ -65,7 +65,10 @@ import picocli.CommandLine.Option;
  * send queue), {@code sendFailures}, {@code maxSendLagMillis}, {@code generatorSocketDrops} and
  * {@code serverSocketDrops} (kernel drops at the sockets, -1 if unknown), {@code senderCpuPercent},
  * {@code receiverCpuPercent} (the busiest receive thread), {@code processCpuPercent} (the generator's
- * whole JVM; 100 is one core), {@code generatorLimited}, {@code warnings} (strings)</li>
+ * whole JVM; 100 is one core), {@code generatorLimited}, {@code window} (CPU in the measured window alone:
+ * {@code {wallSeconds, generatorCpuPercent, serverCpuPercent, generatorCpuMicrosPerDelivery,
+ * serverCpuMicrosPerDelivery, cores, generatorMayLimit}}, the server's figures -1 without
+ * {@code --server-pid}), {@code warnings} (strings)</li>
  * <li>{@code capacity}: {@code {deliveredPerSecond, offeredRate, lossPercent, step}} or null;
  * {@code stopReason} (find-capacity, else null); {@code generatorLimited} (any step);
  * {@code undecryptable}; {@code sessionsLost}; {@code floodControlNotices} (the relay's "slow down" notices:
@@ -162,6 +165,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " else's (default: ${DEFAULT-VALUE}; #lobby is where everyone is)", defaultValue = "#bench")
     String room;
 
+    @Option(names = "--server-pid", description = "The server's process id, when it runs on this host (Linux): each"
+            + " step reports its CPU per delivery beside the generator's, and says when the generator took the larger"
+            + " share of a saturated machine")
+    long serverPid;
+
     @Option(names = "--json", description = "Print the report as one JSON object (fields: see the documentation)")
     boolean json;
 
@@ -246,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchConfig(chosenProfile, chosenTransport, udp, gateway, plain, clients, rate, duration, warmup,
                 drain, size, idleSessions, findCapacity, stepFactor, maxLoss,
                 maxP99 == null ? Double.POSITIVE_INFINITY : maxP99, maxSteps, receiveThreads, timeout, sending,
-                receivers, benchRoom());
+                receivers, benchRoom(), serverPid);
     }
 
     private String benchRoom() {

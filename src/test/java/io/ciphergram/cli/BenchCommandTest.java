@@ -33,7 +33,7 @@ class BenchCommandTest {
             "durationSeconds", "sent", "expected", "delivered", "duplicates", "misrouted", "lossPercent",
             "deliveredPerSecond", "latencyMicros", "backpressured", "sendFailures", "maxSendLagMillis",
             "generatorSocketDrops", "serverSocketDrops", "senderCpuPercent", "receiverCpuPercent", "processCpuPercent",
-            "generatorLimited", "warnings");
+            "generatorLimited", "window", "warnings");
 
     @Inject
     UdpTransport udp;
@@ -86,9 +86,16 @@ class BenchCommandTest {
 
     @Test
     void classicClientsDeliverEveryMessageToEveryOtherClientOnceAndTheJsonSaysSo() {
-        JsonPath report = bench(lowRate("--server", "127.0.0.1:" + udp.port(), "--profile", "classic"));
+        // the server runs in this JVM: its pid is this process's
+        JsonPath report = bench(lowRate("--server", "127.0.0.1:" + udp.port(), "--profile", "classic", "--server-pid",
+                Long.toString(ProcessHandle.current().pid())));
         assertThat(err.toString(StandardCharsets.UTF_8)).as("a progress line a second, on stderr")
                 .contains("[step 1 @ 8/s] measure");
+        assertThat(report.getDouble("result.window.wallSeconds")).as("the measured window alone").isBetween(1.9, 2.5);
+        assertThat(report.getDouble("result.window.serverCpuPercent")).isGreaterThanOrEqualTo(0);
+        assertThat(report.getDouble("result.window.generatorCpuMicrosPerDelivery")).isPositive();
+        assertThat(report.getDouble("result.window.serverCpuMicrosPerDelivery")).isGreaterThanOrEqualTo(0);
+        assertThat(report.getInt("result.window.cores")).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(report.getInt("version")).isEqualTo(1);
         assertThat(report.getString("profile")).isEqualTo("classic");
         assertThat(report.getString("transport")).isEqualTo("udp");
@@ -119,6 +126,7 @@ class BenchCommandTest {
         report = bench(lowRate("--server", "ws://127.0.0.1:" + gateway.getPort() + "/ws", "--profile", "v2"));
         assertThat(report.getString("transport")).isEqualTo("ws");
         assertLosslessStep(report.getMap("result"));
+        assertThat(report.getDouble("result.window.serverCpuPercent")).as("no --server-pid").isEqualTo(-1.0);
     }
 
     @Test
@@ -197,5 +205,10 @@ class BenchCommandTest {
                         "127.0.0.1:" + udp.port());
         assertThat(exit).isEqualTo(BenchCommand.BAD_OPTIONS);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --receive-server needs clients that only receive");
+        err.reset();
+        exit = new CommandLine(new BenchCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute("--baseline", "plain", "--server-pid", "1");
+        assertThat(exit).isEqualTo(BenchCommand.BAD_OPTIONS);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --server-pid is for a server");
     }
 }

@@ -3,6 +3,7 @@ package io.ciphergram.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import io.ciphergram.cli.ClassicConnection;
 import io.ciphergram.crypto.CryptoFailure;
@@ -16,9 +17,16 @@ public final class ClassicPeer extends ChatPeer<ClassicConnection> {
         super(connection);
     }
 
-    /** The welcome a classic client gets before its first message proves its address. */
-    public static String welcome(String name) {
-        return "* you are " + name + "; say something to join the room (/help lists commands)";
+    /**
+     * The welcome a classic client gets as {@code name}: before its first message proves its address it is
+     * told to say something; when the kernel gave its socket the port of an earlier session that never said
+     * goodbye (the original client does not), its registration is a new handshake at a known address, which
+     * its first message completes, so it is welcomed as a member. Either is the whole line.
+     */
+    public static Predicate<String> welcome(String name) {
+        String unproven = "* you are " + name + "; say something to join the room (/help lists commands)";
+        String member = "* you are " + name + "; /help lists commands";
+        return line -> line.equals(unproven) || line.equals(member);
     }
 
     /**

@@ -22,12 +22,13 @@ import io.ciphergram.protocol.v2.V2Constants;
  *        out of everyone else's; {@code #lobby} keeps them where everyone is
  * @param receiveServer where the clients that only receive connect (another instance of the server's
  *        cluster), or null: to the server, like the senders
+ * @param serverPid the server's process on this host, whose CPU each step reports (Linux); 0 if not given
  */
 public record BenchConfig(Profile profile, Transport transport, InetSocketAddress server, URI gateway,
         boolean plainBaseline, int clients, double rate, double durationSeconds, double warmupSeconds,
         double drainSeconds, int size, int idleSessions, boolean findCapacity, double stepFactor,
         double maxLossPercent, double maxP99Millis, int maxSteps, int receiveThreads, double timeoutSeconds, int senders,
-        InetSocketAddress receiveServer, String room) {
+        InetSocketAddress receiveServer, String room, long serverPid) {
 
     public enum Profile { CLASSIC, V2 }
 
@@ -53,6 +54,9 @@ public record BenchConfig(Profile profile, Transport transport, InetSocketAddres
         require(senders >= 1 && senders <= clients, "--senders must be from 1 to --clients");
         require(receiveServer == null || senders < clients, "--receive-server needs clients that only receive:"
                 + " --senders below --clients");
+        require(serverPid >= 0, "--server-pid must be a process id");
+        require(serverPid == 0 || !plainBaseline, "--server-pid is for a server: the plain baseline relays in the"
+                + " generator's own process");
         require(receiveServer == null || (transport == Transport.UDP && !plainBaseline), "--receive-server is for UDP"
                 + " runs against two Ciphergram instances");
         if (plainBaseline) {

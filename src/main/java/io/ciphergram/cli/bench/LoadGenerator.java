@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -352,17 +353,21 @@ public final class LoadGenerator {
                 new Sender.Plan(rate, warmupNanos, durationNanos, nextSeq, config.size()));
         SocketDrops dropsBefore = SocketDrops.read();
         long[] cpuBefore = receiveCpu();
-        long processCpuBefore = processCpu();
+        long processCpuBefore = ProcessCpu.ofThisJvm();
         long measuredBefore = measured.sum();
         long wallStart = System.nanoTime();
         Thread thread = new Thread(sender, "ciphergram-bench-sender");
         thread.setDaemon(true);
         thread.start();
         Progress progress = new Progress(number, rate, sender, warmupNanos, durationNanos);
+        WindowSampler cpuSampler = new WindowSampler(sender, warmupNanos, durationNanos);
         while (thread.isAlive()) {
-            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(progress.nextAt - System.nanoTime())));
+            long wakeAt = Math.min(progress.nextAt, cpuSampler.nextAt());
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAt - System.nanoTime())));
+            cpuSampler.sampleIfDue();
             progress.printIfDue();
         }
+        CpuWindow cpu = cpuSampler.finish();
         Sender.Outcome sent = sender.outcome();
         long expected = StepResult.expected(sent.sent(), config.clients());
         long drainEnd = System.nanoTime() + (long) (config.drainSeconds() * 1e9);
@@ -391,13 +396,13 @@ public final class LoadGenerator {
                 : difference(dropsBefore.server(serverSocket), dropsAfter.server(serverSocket));
         double senderCpu = percent(sent.cpuNanos(), warmupNanos + durationNanos);
         double receiverCpu = maxCpuPercent(cpuBefore, receiveCpu(), wallNanos);
-        long processCpuAfter = processCpu();
+        long processCpuAfter = ProcessCpu.ofThisJvm();
         double processCpu = processCpuBefore < 0 || processCpuAfter < 0 ? -1
                 : percent(processCpuAfter - processCpuBefore, wallNanos);
         StepResult result = new StepResult(number, rate, config.warmupSeconds(), config.durationSeconds(), config.clients(),
                 sent.sent(), delivered, duplicates, misrouted, sent.backpressured(), sent.failed(),
                 sent.maxLagNanos() / 1e6, Latency.of(latency), generatorDrops, serverDrops, senderCpu, receiverCpu,
-                processCpu);
+                processCpu, cpu);
         long flooded = context.floodNotices.sum() - floodNoticesBefore;
         if (flooded > 0) {
             notes.add("step " + number + ": the server's flood control dropped messages (" + flooded + " \"slow down\""
@@ -409,6 +414,80 @@ public final class LoadGenerator {
                 result.generatorLimited() ? " [GENERATOR LIMITED]" : "", flooded > 0 ? " [FLOOD CONTROL]" : "");
         nextSeq = sent.nextSeq();
         return result;
+    }
+
+    /**
+     * Samples both sides' CPU as the measured window opens and as it closes, woken for each by the step's
+     * loop, so that the cost per delivery covers the window's work and not the warmup's or the drain's.
+     */
+    private final class WindowSampler {
+        private final Sender sender;
+        private final long warmupNanos;
+        private final long durationNanos;
+        private long wallAtOpen;
+        private long generatorAtOpen = -1;
+        private long serverAtOpen = -1;
+        private boolean opened;
+        private CpuWindow closed;
+
+        WindowSampler(Sender sender, long warmupNanos, long durationNanos) {
+            this.sender = sender;
+            this.warmupNanos = warmupNanos;
+            this.durationNanos = durationNanos;
+        }
+
+        /** When the next sample is due; soon while the sender has not started its schedule. */
+        long nextAt() {
+            long start = sender.startNanos();
+            if (start == Long.MAX_VALUE) {
+                return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+            }
+            return opened ? start + warmupNanos + durationNanos : start + warmupNanos;
+        }
+
+        void sampleIfDue() {
+            long start = sender.startNanos();
+            if (start == Long.MAX_VALUE || closed != null) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (!opened && now - start >= warmupNanos) {
+                opened = true;
+                wallAtOpen = now;
+                generatorAtOpen = ProcessCpu.ofThisJvm();
+                serverAtOpen = ProcessCpu.ofProcess(config.serverPid());
+            }
+            if (opened && now - start >= warmupNanos + durationNanos) {
+                closed = close(now);
+            }
+        }
+
+        /**
+         * The window as sampled. The sender ends at its last message of the window, up to one interval before
+         * the window does: the window is closed at its end all the same, so that its wall time is the one
+         * its deliveries are counted over.
+         */
+        CpuWindow finish() {
+            if (closed == null && opened) {
+                long end = sender.startNanos() + warmupNanos + durationNanos;
+                for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
+                closed = close(System.nanoTime());
+            }
+            return closed != null ? closed : CpuWindow.unknown(cores());
+        }
+
+        private CpuWindow close(long now) {
+            long generator = ProcessCpu.ofThisJvm();
+            long server = ProcessCpu.ofProcess(config.serverPid());
+            return new CpuWindow(now - wallAtOpen, difference(generatorAtOpen, generator),
+                    difference(serverAtOpen, server), cores());
+        }
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The progress line, once a second, on stderr. */
@@ -475,12 +554,6 @@ public final class LoadGenerator {
             cpu[i] = threadBean.getThreadCpuTime(threads.get(i).getId());
         }
         return cpu;
-    }
-
-    /** The JVM's CPU time so far, -1 where the platform does not tell. */
-    private static long processCpu() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
     }
 
     private static double maxCpuPercent(long[] before, long[] after, long wallNanos) {

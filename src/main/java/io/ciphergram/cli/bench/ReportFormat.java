@@ -66,6 +66,7 @@ public final class ReportFormat {
                     unknownIfNegative(s.generatorSocketDrops()),
                     unknownIfNegative(s.serverSocketDrops()),
                     s.backpressured() > 0 ? ", " + s.backpressured() + " held back by full v2 send queues" : ""));
+            out.append(cpuLine(s));
         }
         for (String warning : warnings(report)) {
             out.append("WARNING: ").append(warning).append('\n');
@@ -143,8 +144,32 @@ public final class ReportFormat {
                 .field("serverSocketDrops", s.serverSocketDrops()).field("senderCpuPercent", s.senderCpuPercent())
                 .field("receiverCpuPercent", s.receiverCpuPercent()).field("processCpuPercent", s.processCpuPercent())
                 .field("generatorLimited", s.generatorLimited());
+        CpuWindow cpu = s.cpu();
+        j.name("window").beginObject().field("wallSeconds", cpu.wallNanos() / 1e9)
+                .field("generatorCpuPercent", cpu.generatorPercent()).field("serverCpuPercent", cpu.serverPercent())
+                .field("generatorCpuMicrosPerDelivery", cpu.generatorMicrosPerDelivery(s.delivered()))
+                .field("serverCpuMicrosPerDelivery", cpu.serverMicrosPerDelivery(s.delivered()))
+                .field("cores", cpu.cores()).field("generatorMayLimit", cpu.generatorMayLimit()).endObject();
         strings(j.name("warnings"), s.warnings());
         j.endObject();
+    }
+
+    /** The measured window's CPU: each side's share and its cost per delivery. */
+    static String cpuLine(StepResult s) {
+        CpuWindow cpu = s.cpu();
+        return String.format(Locale.ROOT, "step %d: CPU in the measured window: generator %s (%s per delivery),"
+                + " server %s (%s per delivery)%s%n", s.step(), share(cpu.generatorPercent()),
+                micros(cpu.generatorMicrosPerDelivery(s.delivered())), share(cpu.serverPercent()),
+                micros(cpu.serverMicrosPerDelivery(s.delivered())),
+                cpu.generatorMayLimit() ? "; LIMIT: the generator" : "");
+    }
+
+    private static String share(double percent) {
+        return percent < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f%%", percent);
+    }
+
+    private static String micros(double micros) {
+        return micros < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f us", micros);
     }
 
     private static void handshakes(JsonWriter j, HandshakeStats h) {

@@ -25,11 +25,12 @@ import java.util.Locale;
  * @param receiverCpuPercent the busiest receive thread's CPU time over the step's wall time
  * @param processCpuPercent the generator's whole JVM (JIT, GC, an in-process plain relay included) over the
  *        step's wall time: 100 is one core, the share of the machine the server did not get
+ * @param cpu the generator's and the server's CPU time in the measured window alone, for the cost per delivery
  */
 public record StepResult(int step, double offeredRate, double warmupSeconds, double durationSeconds, int clients,
         long sent, long delivered, long duplicates, long misrouted, long backpressured, long sendFailures,
         double maxSendLagMillis, Latency latency, long generatorSocketDrops, long serverSocketDrops,
-        double senderCpuPercent, double receiverCpuPercent, double processCpuPercent) {
+        double senderCpuPercent, double receiverCpuPercent, double processCpuPercent, CpuWindow cpu) {
 
     /** Below this share of the offered rate the sender did not keep up. */
     public static final double KEPT_UP_SHARE = 0.95;
@@ -91,6 +92,11 @@ public record StepResult(int step, double offeredRate, double warmupSeconds, dou
         if (receiverCpuPercent >= BUSY_CPU_PERCENT) {
             warnings.add(String.format(Locale.ROOT, "a receive thread was busy %.0f%% of the time:"
                     + " it is near its limit (try --receive-threads)", receiverCpuPercent));
+        }
+        if (cpu.generatorMayLimit()) {
+            warnings.add(String.format(Locale.ROOT, "the generator took at least the server's share of a saturated"
+                    + " machine (generator %.0f%%, server %.0f%% of %d cores): the limit may be the generator's,"
+                    + " not the server's", cpu.generatorPercent(), cpu.serverPercent(), cpu.cores()));
         }
         if (duplicates > 0) {
             warnings.add(duplicates + " deliveries were duplicates (counted once)");

@@ -77,6 +77,6 @@ class CapacitySearchTest {
                 s.delivered(), s.duplicates(), s.misrouted(), s.backpressured(), s.sendFailures(), s.maxSendLagMillis(),
                 new Latency(s.delivered(), p99Micros / 10, p99Micros, p99Micros, p99Micros, p99Micros / 5),
                 s.generatorSocketDrops(), s.serverSocketDrops(), s.senderCpuPercent(), s.receiverCpuPercent(),
-                s.processCpuPercent());
+                s.processCpuPercent(), s.cpu());
     }
 }

@@ -10,7 +10,7 @@ class StepResultTest {
     /** A step of 10 clients at 1,000/s offered for 5 s, with the given counts. */
     static StepResult step(int number, double offered, long sent, long delivered, long socketDrops) {
         return new StepResult(number, offered, 1, 5, 10, sent, delivered, 0, 0, 0, 0, 0.5, Latency.NONE, socketDrops, 0,
-                20, 30, 60);
+                20, 30, 60, CpuWindow.unknown(2));
     }
 
     @Test
@@ -57,13 +57,39 @@ class StepResultTest {
 
     @Test
     void busyThreadsDuplicatesAndMisroutedDeliveriesAreWarnedOf() {
-        StepResult s = new StepResult(1, 100, 1, 5, 4, 500, 1_500, 3, 2, 0, 7, 0, Latency.NONE, 0, 0, 95, 91, 190);
+        StepResult s = new StepResult(1, 100, 1, 5, 4, 500, 1_500, 3, 2, 0, 7, 0, Latency.NONE, 0, 0, 95, 91, 190,
+                CpuWindow.unknown(2));
         assertThat(s.warnings()).hasSize(5)
                 .anyMatch(w -> w.contains("sender thread was busy 95%"))
                 .anyMatch(w -> w.contains("receive thread was busy 91%"))
                 .anyMatch(w -> w.startsWith("3 deliveries were duplicates"))
                 .anyMatch(w -> w.startsWith("2 deliveries went to their own sender"))
                 .anyMatch(w -> w.startsWith("7 datagrams could not be sent"));
+    }
+
+    @Test
+    void aGeneratorTakingTheLargerShareOfASaturatedMachineIsNamedAsTheLimit() {
+        long second = 1_000_000_000L;
+        StepResult generatorHeavy = withCpu(new CpuWindow(second, 1_100_000_000L, 750_000_000L, 2));
+        assertThat(generatorHeavy.warnings()).anyMatch(w -> w.startsWith("the generator took at least the server's"
+                + " share of a saturated machine (generator 110%, server 75% of 2 cores)"));
+        assertThat(ReportFormat.cpuLine(generatorHeavy)).isEqualTo("step 1: CPU in the measured window: generator 110%"
+                + " (24.44 us per delivery), server 75% (16.67 us per delivery); LIMIT: the generator\n");
+
+        StepResult serverHeavy = withCpu(new CpuWindow(second, 800_000_000L, 1_000_000_000L, 2));
+        StepResult idleMachine = withCpu(new CpuWindow(second, 700_000_000L, 500_000_000L, 2));
+        StepResult noServerPid = withCpu(new CpuWindow(second, 1_900_000_000L, -1, 2));
+        for (StepResult s : new StepResult[] {serverHeavy, idleMachine, noServerPid}) {
+            assertThat(s.cpu().generatorMayLimit()).as(s.cpu().toString()).isFalse();
+            assertThat(s.warnings()).noneMatch(w -> w.contains("the generator took"));
+        }
+        assertThat(ReportFormat.cpuLine(noServerPid)).isEqualTo("step 1: CPU in the measured window: generator 190%"
+                + " (42.22 us per delivery), server unknown (unknown per delivery)\n");
+    }
+
+    /** 5,000 sent, 45,000 delivered, nothing else amiss, with the given window. */
+    private static StepResult withCpu(CpuWindow cpu) {
+        return new StepResult(1, 1_000, 1, 5, 10, 5_000, 45_000, 0, 0, 0, 0, 0.5, Latency.NONE, 0, 0, 20, 30, 60, cpu);
     }
 
     @Test
