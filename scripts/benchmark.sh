@@ -9,6 +9,9 @@
 #                                            sessions; JSON in target/benchmarks/growth/, drawn by
 #                                            scripts/growth-plot.py
 #   scripts/benchmark.sh wsburst             a burst over the WebSocket gateway: what is shed, what held back
+#   scripts/benchmark.sh targets             #20's targets in one invocation: capacity (three targets and the
+#                                            plain baseline), latency at a quarter of each sustained capacity
+#                                            RUNS times (default 5), and 2x each sustained rate
 #   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000); where THREAD's
 #                                            time goes (default: ciphergram-relay; an older build's relay
 #                                            work ran on vert.x-eventloop)
@@ -49,11 +52,18 @@ stop_server() {
 }
 trap 'stop_idle; stop_server' EXIT
 
-# start_server NAME [java options...]: sets udp_port and http_port. No store (data.dir=none) unless the options say
+# start_server NAME [java options...]: sets udp_port and http_port. No store (data.dir=none) unless the options say.
+# A classic session may be sent 2^17 cipher blocks in its life (ciphergram.classic.reflection-limit, a quarter
+# per sender: some 4,000 lines from each), after which its lines stop and it ends; a capacity search sends each
+# bench session several times that, so the bound is raised to 2^22 here (at most 24 MiB of guard per session).
+# Flood control is off (the bench measures the relay, not its limits), and so are the gateway's frame rates:
+# over WebSocket every bench client comes from 127.0.0.1, whose 4,800 frames/s (per source) 10 clients pass at
+# about 900 messages/s (a message and 4.5 acks of its 9 deliveries).
 start_server() {
   local name=$1; shift
   local server_log=$out/$name.server.log
-  java -Dciphergram.data.dir=none "${server_opts[@]}" "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
+  java -Dciphergram.data.dir=none -Dciphergram.classic.reflection-limit=4194304 -Dciphergram.ws.frames-per-second=0 \
+    -Dciphergram.ws.frames-per-second-per-source=0 "${server_opts[@]}" "$@" -Dciphergram.flood.per-second=0 -Dciphergram.udp.host=127.0.0.1 -Dciphergram.udp.port=0 \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port=0 \
     -Dciphergram.identity.path="$out/identity/server_identity.pem" -jar "$service" >"$server_log" 2>&1 &
   server_pid=$!
@@ -144,47 +154,59 @@ k = max(kept, key=lambda s: s["deliveredPerSecond"], default={})
 print(f"{sys.argv[2]:12} capacity {c.get('deliveredPerSecond', 0):8.0f}/s at {c.get('offeredRate', 0):6.0f} msg/s"
       f" (p50 {c.get('latencyMicros', {}).get('p50', 0) / 1000:.1f} ms); sustained (p99 <= 100 ms)"
       f" {k.get('deliveredPerSecond', 0):8.0f}/s at {k.get('offeredRate', 0):6.0f} msg/s; stop: {r['stopReason']}")
+w = k.get("window") or {}
+if w:
+    def us(v): return "?" if v is None or v < 0 else f"{v:.1f} us"
+    print(f"{'':12} at the sustained step, CPU per delivery: generator {us(w.get('generatorCpuMicrosPerDelivery'))},"
+          f" server {us(w.get('serverCpuMicrosPerDelivery'))}"
+          + ("; the generator may have been the limit" if w.get("generatorMayLimit") else ""))
 EOF
 }
 
-# rate_for RUN FRACTION: that fraction of the offered rate at the capacity measured for RUN (classic-udp,
-# v2-udp, v2-ws or baseline)
+# rate_for RUN FRACTION: that fraction of the offered rate at the sustained capacity (the highest step with
+# <= 1% loss and p99 <= 100 ms) measured for RUN (classic-udp, v2-udp, v2-ws or baseline)
 rate_for() {
   python3 - "$out/capacity-$1.json" "$2" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-c = r["capacity"]
-print(int(c["offeredRate"] * float(sys.argv[2])) if c else 500)
+kept = [s for s in r["steps"] if s["lossPercent"] <= 1 and s["latencyMicros"]["p99"] <= 100_000]
+k = max(kept, key=lambda s: s["deliveredPerSecond"], default=None)
+print(int(k["offeredRate"] * float(sys.argv[2])) if k else 500)
 EOF
 }
 
-# Latency at a quarter of capacity, after a warm-up at that rate (run capacity first).
+# Latency at a quarter of the sustained capacity, after a warm-up at that rate (run capacity first); each
+# target RUNS times (default 1), each against a fresh server.
 latency() {
   for target in "classic udp" "v2 udp" "v2 ws"; do
     read -r p t <<<"$target"
     local rate; rate=$(rate_for "$p-$t" 0.25)
-    log "latency: $p over $t at $rate msg/s (a quarter of capacity)"
-    start_server "latency-$p-$t"
-    local server=127.0.0.1:$udp_port
-    [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
-    warm "$server" "$p"
-    bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 5 --duration 20 \
-      | tee "$out/latency-$p-$t.txt" | grep -A1 '^step'
-    stop_server
+    for run in $(seq "${RUNS:-1}"); do
+      log "latency: $p over $t at $rate msg/s (a quarter of the sustained capacity), run $run"
+      start_server "latency-$p-$t"
+      local server=127.0.0.1:$udp_port
+      [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
+      warm "$server" "$p"
+      bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 5 --duration 20 \
+        | tee "$out/latency-$p-$t-$run.txt" | grep -A1 '^step'
+      stop_server
+    done
   done
 }
 
-# Twice the capacity's rate, after warming the server at capacity: delivered/s against capacity.
+# Twice the sustained capacity's rate, after warming the server at that capacity: delivered/s against it.
 overload() {
-  for target in "classic udp" "v2 udp"; do
+  for target in "classic udp" "v2 udp" "v2 ws"; do
     read -r p t <<<"$target"
     local rate; rate=$(rate_for "$p-$t" 1)
     log "overload: $p over $t, warm at $rate msg/s, then $((2 * rate)) msg/s"
     start_server "overload-$p-$t"
-    warm "127.0.0.1:$udp_port" "$p"
-    bench --server "127.0.0.1:$udp_port" --profile "$p" --clients "$clients" --rate "$rate" --warmup 2 --duration 8 \
-      | grep -A1 '^step' | tail -1
-    bench --server "127.0.0.1:$udp_port" --profile "$p" --clients "$clients" --rate "$((2 * rate))" --warmup 2 --duration 8 \
+    local server=127.0.0.1:$udp_port
+    [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
+    warm "$server" "$p"
+    bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 2 --duration 8 \
+      | tee "$out/overload-$p-$t-at-capacity.txt" | grep -A1 '^step' | tail -1
+    bench --server "$server" --profile "$p" --clients "$clients" --rate "$((2 * rate))" --warmup 2 --duration 8 \
       | tee "$out/overload-$p-$t.txt" | grep -A1 '^step'
     stop_server
   done
@@ -497,5 +519,6 @@ case $what in
   wsburst) wsburst ;;
   profile) profile "${2:-}" ;;
   all) capacity; latency; overload; coldstart; handshakes; memory ;;
+  targets) capacity; RUNS=${RUNS:-5} latency; overload ;;
   *) echo "usage: $0 [capacity|latency|overload|coldstart|handshakes|memory|history|all|growth|rooms|sessions|busyhandshakes] | profile [THREAD]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DELAYED_ACK_MS } from '../src/protocol/constants.js';
 import { Fragmenter } from '../src/protocol/fragmenter.js';
 import { ReceiveWindow } from '../src/protocol/receive-window.js';
 import { ReliableReceiver } from '../src/protocol/reliable-receiver.js';
@@ -31,11 +32,14 @@ describe('ReceiveWindow', () => {
     assert.equal(w.pollAck(100), null, 'taking the ack resets the timer');
   });
 
-  it('acks at once with the second unacked in-order fragment', () => {
+  it('acks at once with the eighth unacked in-order fragment, not before', () => {
     const w = new ReceiveWindow();
-    w.receive(data(0), 0);
-    w.receive(data(1), 1);
-    assert.deepEqual(w.pollAck(1), ack(2));
+    for (let s = 0; s < 7; s++) {
+      w.receive(data(s), s);
+    }
+    assert.equal(w.pollAck(6), null, 'seven wait for the delay');
+    w.receive(data(7), 7);
+    assert.deepEqual(w.pollAck(7), ack(8));
   });
 
   it('acks an out-of-order fragment at once with a selective range, and releases in order when the gap fills', () => {
@@ -48,6 +52,9 @@ describe('ReceiveWindow', () => {
     assert.equal(filled.outcome, 'in_order');
     assert.deepEqual(filled.released.map((d) => d.sequence), [0, 1, 2]);
     assert.deepEqual(w.pollAck(5), ack(3, [{ first: 4, last: 4 }]), 'a fragment that fills a gap is acked at once');
+    assert.equal(w.ackDueAt, 5 + DELAYED_ACK_MS, 'and once more after the delay, should that ack be lost');
+    assert.deepEqual(w.pollAck(5 + DELAYED_ACK_MS), ack(3, [{ first: 4, last: 4 }]));
+    assert.equal(w.ackDueAt, Infinity, 'once');
   });
 
   it('drops duplicates and fragments beyond the window, acking at once', () => {

@@ -69,7 +69,8 @@ export const MAX_RTO_MS = 60_000;
 export const CLOCK_GRANULARITY_MS = 1;
 /** QUIC's default max_ack_delay. */
 export const DELAYED_ACK_MS = 25;
-export const ACK_EVERY_FRAGMENTS = 2;
+/** Ack every eighth in-order fragment at least (v2 has no congestion window for acks to clock): docs/PROTOCOL.md. */
+export const ACK_EVERY_FRAGMENTS = 8;
 /** RFC 5681 DupThresh, applied to selective acks as RFC 6675 does. */
 export const DUPLICATE_THRESHOLD = 3;
 export const MAX_RETRANSMISSIONS = 12;

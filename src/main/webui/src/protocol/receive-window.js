@@ -1,8 +1,9 @@
 // The receiving half of one direction's reliability (docs/PROTOCOL.md, "Reliable delivery", windows and
 // acks; Java: ReceiveWindow): drops sequences already seen, buffers up to 64 past the cumulative ack,
 // releases fragments in sequence order exactly once, and decides when to ack. An in-order fragment is
-// acked after 25 ms or with the second unacked one (RFC 1122 section 4.2.3.2, RFC 5681 section 4.2);
-// an out-of-order, duplicate or beyond-window fragment, or one that fills a gap, is acked at once.
+// acked after 25 ms or with the eighth unacked one (fewer acks than TCP's every second: v2 has no congestion window);
+// an out-of-order, duplicate or beyond-window fragment, or one that fills a gap, is acked at once, and the
+// ack of a filled gap once more after the ack delay.
 
 import { ACK_EVERY_FRAGMENTS, DELAYED_ACK_MS, MAX_ACK_RANGES, RECEIVE_WINDOW } from './constants.js';
 
@@ -11,6 +12,7 @@ export class ReceiveWindow {
   #maxAckRanges;
   #delayedAck;
   #ackEvery;
+  #repeatAck = false;
   /** Sequence → Data frame, for fragments that came ahead of a gap. */
   #early = new Map();
   #cumulative = 0;
@@ -53,7 +55,10 @@ export class ReceiveWindow {
       this.#cumulative++;
     }
     this.#unackedInOrder++;
-    if (fillsGap || this.#unackedInOrder >= this.#ackEvery) {
+    if (fillsGap) {
+      this.#ackNow(now);
+      this.#repeatAck = true;
+    } else if (this.#unackedInOrder >= this.#ackEvery) {
       this.#ackNow(now);
     } else {
       this.#ackDueAt = Math.min(this.#ackDueAt, now + this.#delayedAck);
@@ -71,7 +76,10 @@ export class ReceiveWindow {
     if (now < this.#ackDueAt) {
       return null;
     }
-    this.#ackDueAt = Infinity;
+    // The ack of a filled gap goes again after the ack delay: the sender's window likely hangs on it, and
+    // if it were lost the sender would learn of the repair only at a backed-off RTO.
+    this.#ackDueAt = this.#repeatAck ? now + this.#delayedAck : Infinity;
+    this.#repeatAck = false;
     this.#unackedInOrder = 0;
     return this.currentAck();
   }

@@ -11,10 +11,11 @@ import java.util.TreeMap;
  * early (up to {@code window} past the cumulative ack), releases fragments in sequence order exactly once,
  * and decides what to acknowledge and when.
  *
- * <p>Ack timing follows RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an in-order fragment is acked after
+ * <p>Ack timing (docs/PROTOCOL.md, "Acks"): an in-order fragment is acked after
  * {@code delayedAckNanos} or with the {@code ackEvery}-th unacked one, whichever comes first; an out-of-order
  * fragment, a duplicate (its ack may have been lost), one beyond the window, or one that fills a gap is acked
- * at once so the sender learns of loss or progress without waiting. Pure and not thread-safe.
+ * at once so the sender learns of loss or progress without waiting; the ack of a filled gap is repeated once,
+ * after the ack delay. Pure and not thread-safe.
  */
 public final class ReceiveWindow {
 
@@ -43,6 +44,8 @@ public final class ReceiveWindow {
     /** Payload bytes of the fragments held in {@code early}. */
     private long bufferedBytes;
     private int unackedInOrder;
+    /** The next ack repeats one that reported a filled gap. */
+    private boolean repeatAck;
     private long ackDueAtNanos = Long.MAX_VALUE;
     private final ReliableEvents events;
 
@@ -94,7 +97,10 @@ public final class ReceiveWindow {
             cumulative++;
         }
         unackedInOrder++;
-        if (fillsGap || unackedInOrder >= ackEvery) {
+        if (fillsGap) {
+            ackNow(nowNanos);
+            repeatAck = true;
+        } else if (unackedInOrder >= ackEvery) {
             ackNow(nowNanos);
         } else {
             ackDueAtNanos = Math.min(ackDueAtNanos, nowNanos + delayedAckNanos);
@@ -112,7 +118,11 @@ public final class ReceiveWindow {
         if (nowNanos < ackDueAtNanos) {
             return Optional.empty();
         }
-        ackDueAtNanos = Long.MAX_VALUE;
+        // The ack of a filled gap is sent again after the ack delay: the sender's window is likely full and
+        // hangs on it, and if it were lost, the sender would learn of the repair only at a backed-off RTO
+        // (seconds), since nothing else is in flight to draw an ack.
+        ackDueAtNanos = repeatAck ? nowNanos + delayedAckNanos : Long.MAX_VALUE;
+        repeatAck = false;
         unackedInOrder = 0;
         return Optional.of(currentAck());
     }

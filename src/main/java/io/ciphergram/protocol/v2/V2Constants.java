@@ -159,8 +159,17 @@ public final class V2Constants {
      * max_ack_delay is 25 ms). Out-of-order and duplicate fragments are acked at once.
      */
     public static final long DELAYED_ACK_NANOS = 25 * NANOS_PER_MILLI;
-    /** Ack at least every second in-order fragment (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
-    public static final int ACK_EVERY_FRAGMENTS = 2;
+    /**
+     * Ack at least every this many in-order fragments, and within {@link #DELAYED_ACK_NANOS}. TCP acks every
+     * second segment (RFC 1122 §4.2.3.2, RFC 5681 §4.2) because its acks clock a congestion window; a v2
+     * sender has a fixed window ({@link #SEND_WINDOW}) and no congestion window, so, as QUIC lets a sender
+     * ask for (draft-ietf-quic-ack-frequency) and Chromium's ack decimation does, a receiver may ack less
+     * often: every eighth, which took a fifth of the relay's CPU per delivery off v2 over UDP at the same rate
+     * (docs/BENCHMARKS.md, "Acks"). Out-of-order, duplicate and gap-filling fragments are acked at once
+     * whatever this is, so loss is seen as soon. The JVM property {@code ciphergram.reliable.ack-every} sets it
+     * (1 to 16), for measurement; the page's is {@code ACK_EVERY_FRAGMENTS} in its constants.js.
+     */
+    public static final int ACK_EVERY_FRAGMENTS = Math.max(1, Math.min(16, Integer.getInteger("ciphergram.reliable.ack-every", 8)));
 
     /**
      * Fragments sent after a fragment that must be acknowledged before it is deemed lost and retransmitted

@@ -69,6 +69,29 @@ class ReceiveWindowTest {
     }
 
     @Test
+    void theAckOfAFilledGapIsSentAtOnceAndOnceMoreAfterTheDelay() {
+        window.receive(data(1), 0);
+        window.pollAck(0);
+        window.receive(data(0), 5 * MS);
+
+        assertThat(window.pollAck(5 * MS)).contains(new ReliableFrame.Ack(2, List.of()));
+        assertThat(window.ackDueAtNanos()).as("repeated, should the first be lost").isEqualTo(5 * MS + DELAY);
+        assertThat(window.pollAck(5 * MS + DELAY)).contains(new ReliableFrame.Ack(2, List.of()));
+        assertThat(window.ackDueAtNanos()).as("once").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void theProductAcksEveryEighthInOrderFragment() {
+        ReceiveWindow product = new ReceiveWindow();
+        for (long s = 0; s < 7; s++) {
+            product.receive(data(s), s);
+        }
+        assertThat(product.pollAck(6)).as("seven wait for the delay").isEmpty();
+        product.receive(data(7), 7);
+        assertThat(product.pollAck(7)).contains(new ReliableFrame.Ack(8, List.of()));
+    }
+
+    @Test
     void singleInOrderFragmentIsAckedAfterTheDelayedAckTime() {
         window.receive(data(0), 10 * MS);
 
