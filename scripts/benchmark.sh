@@ -91,6 +91,15 @@ bench() {
 # relay before a figure is taken (the cold start has its own measurement)
 warm() { bench --server "$1" --profile "$2" --clients "$clients" --rate 1500 --warmup 0 --duration 10 >/dev/null; }
 
+# start_target NAME PROFILE TRANSPORT: a fresh server, warmed with PROFILE's traffic over TRANSPORT (udp or
+# ws); sets the caller's `server` to the address to give the bench.
+start_target() {
+  start_server "$1"
+  server=127.0.0.1:$udp_port
+  [[ $3 == ws ]] && server=ws://127.0.0.1:$http_port/ws
+  warm "$server" "$2"
+}
+
 # Highest delivered datagrams/s with <= 1% loss, raising the rate by 1.25x a step; each profile and
 # transport against a fresh server, then the plain baseline.
 capacity() {
@@ -99,10 +108,8 @@ capacity() {
   for target in "${targets[@]}"; do
     read -r p t <<<"$target"
     log "capacity: $p over $t"
-    start_server "capacity-$p-$t"
-    local server=127.0.0.1:$udp_port
-    [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
-    warm "$server" "$p"
+    local server
+    start_target "capacity-$p-$t" "$p" "$t"
     bench --server "$server" --profile "$p" --clients "$clients" --rate "${START:-2000}" --warmup 2 --duration 4 \
       --find-capacity --json >"$out/capacity-$p-$t.json"
     stop_server
@@ -183,10 +190,8 @@ latency() {
     local rate; rate=$(rate_for "$p-$t" 0.25)
     for run in $(seq "${RUNS:-1}"); do
       log "latency: $p over $t at $rate msg/s (a quarter of the sustained capacity), run $run"
-      start_server "latency-$p-$t"
-      local server=127.0.0.1:$udp_port
-      [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
-      warm "$server" "$p"
+      local server
+      start_target "latency-$p-$t" "$p" "$t"
       bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 5 --duration 20 \
         | tee "$out/latency-$p-$t-$run.txt" | grep -A1 '^step'
       stop_server
@@ -200,10 +205,8 @@ overload() {
     read -r p t <<<"$target"
     local rate; rate=$(rate_for "$p-$t" 1)
     log "overload: $p over $t, warm at $rate msg/s, then $((2 * rate)) msg/s"
-    start_server "overload-$p-$t"
-    local server=127.0.0.1:$udp_port
-    [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
-    warm "$server" "$p"
+    local server
+    start_target "overload-$p-$t" "$p" "$t"
     bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 2 --duration 8 \
       | tee "$out/overload-$p-$t-at-capacity.txt" | grep -A1 '^step' | tail -1
     bench --server "$server" --profile "$p" --clients "$clients" --rate "$((2 * rate))" --warmup 2 --duration 8 \
