@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.ConsoleClient;
+import io.ciphergram.testing.Scratch;
 import io.ciphergram.testing.ServiceProcess;
 
 /**
@@ -47,7 +48,7 @@ class EndToEndHeapIT {
 
     @Test
     void theServersHeapHoldsNoEndToEndTextButDoesHoldAReadableOne() throws Exception {
-        Path home = Files.createTempDirectory("ciphergram-heap");
+        Path home = Scratch.directory("heap");
         String sealed = "sealed-text-the-relay-never-sees-8134";
         String readable = "readable-text-the-relay-handles-6620";
         ServiceProcess server = ServiceProcess.launch(Map.of("ciphergram.identity.path",

@@ -3,7 +3,6 @@ package io.ciphergram.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.ConsoleClient;
+import io.ciphergram.testing.Scratch;
 import io.ciphergram.testing.ServiceProcess;
 
 /**
@@ -21,7 +21,7 @@ class DurableStateIT {
 
     @Test
     void aBoundNameAndAStoredEndToEndMessageSurviveARestart() throws Exception {
-        Path dir = Files.createTempDirectory("ciphergram-bindings");
+        Path dir = Scratch.directory("bindings");
         Map<String, String> properties = Map.of("ciphergram.data.dir", dir.resolve("data").toString(),
                 "ciphergram.identity.path", dir.resolve("server_identity.pem").toString());
         ServiceProcess first = ServiceProcess.launch(properties, Map.of()).awaitStarted();
@@ -53,7 +53,7 @@ class DurableStateIT {
 
     @Test
     void aRoomsHistorySurvivesARestart() throws Exception {
-        Path dir = Files.createTempDirectory("ciphergram-durable");
+        Path dir = Scratch.directory("durable");
         Map<String, String> properties = Map.of("ciphergram.data.dir", dir.resolve("data").toString(),
                 "ciphergram.identity.path", dir.resolve("server_identity.pem").toString());
         ServiceProcess first = ServiceProcess.launch(properties, Map.of()).awaitStarted();

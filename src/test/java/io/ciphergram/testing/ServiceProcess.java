@@ -58,7 +58,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!properties.containsKey("ciphergram.data.dir")) {
             // each process its own durable state, as two servers on one machine must have (a data directory is
             // held by one store at a time)
-            command.add("-Dciphergram.data.dir=" + java.nio.file.Files.createTempDirectory("ciphergram-data"));
+            command.add("-Dciphergram.data.dir=" + Scratch.directory("data"));
         }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));

@@ -23,6 +23,7 @@ import io.ciphergram.testing.Browser;
 import io.ciphergram.testing.ChatPeer;
 import io.ciphergram.testing.ClassicPeer;
 import io.ciphergram.testing.RecordingTcpProxy;
+import io.ciphergram.testing.Scratch;
 import io.ciphergram.testing.V2Peer;
 import io.ciphergram.transport.udp.UdpTransport;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -181,7 +182,7 @@ class BrowserJourneyTest {
     @Test
     void aPageAndAConsoleClientWriteEndToEndEveryWayOneOfThemOfflineInBetween() throws Exception {
         // Names of its own: a name is bound to the first identity (here, browser profile) that takes it.
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ciphergram-page-console");
+        java.nio.file.Path dir = Scratch.directory("page-console");
         io.ciphergram.testing.ConsoleClient con = io.ciphergram.testing.ConsoleClient.start(udp.port(), dir, "zpcon");
         con.quit(); // its name bound to its identity, its prekey published: then it is away
         try (V2Peer carl = console("zpcarl"); Browser ann = new Browser()) {
