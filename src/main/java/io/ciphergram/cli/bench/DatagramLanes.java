@@ -14,12 +14,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The UDP receive side: a few threads ({@code ciphergram-bench-receive-N}), each with its own Selector over
- * its share of the clients' sockets and one preallocated buffer. A thread reads every datagram that is
- * there and hands it to its client ({@link BenchClient#onDatagram}), which decrypts and counts it on this
- * thread. Every socket is registered before the threads start, so no registration races a select.
+ * The receive side: a few threads ({@code ciphergram-bench-receive-N}), each with its own Selector over its
+ * share of the clients' sockets, UDP or WebSocket. For a UDP socket a thread reads every datagram that is
+ * there into its one preallocated buffer and hands it to its client ({@link BenchClient#onDatagram}), which
+ * decrypts and counts it on this thread; a {@link WebSocketEndpoint} does its own reading (and, when its
+ * socket is writable again, writing) as a {@link LaneSocket}, and hands its client each message the same way.
+ * Every socket is registered before the threads start, so no registration races a select.
  */
 final class DatagramLanes implements AutoCloseable {
+
+    /** A socket that reads (and writes) for itself when its lane's selector finds it ready. */
+    interface LaneSocket {
+        void ready(SelectionKey key, long nowNanos);
+    }
 
     /** Datagrams read from one socket before the thread moves on to the next, so none starves the rest. */
     private static final int READS_PER_TURN = 64;
@@ -52,6 +59,14 @@ final class DatagramLanes implements AutoCloseable {
         endpoint.channel().register(selectors[lane], SelectionKey.OP_READ, client);
     }
 
+    /** Registers a client's WebSocket with lane {@code lane}; before {@link #start} only. */
+    void register(int lane, WebSocketEndpoint endpoint, BenchClient client) throws IOException {
+        if (running) {
+            throw new IllegalStateException("sockets are registered before the receive threads start");
+        }
+        endpoint.register(endpoint.channel().register(selectors[lane], SelectionKey.OP_READ, endpoint), client);
+    }
+
     void start() {
         running = true;
         for (int i = 0; i < selectors.length; i++) {
@@ -73,7 +88,11 @@ final class DatagramLanes implements AutoCloseable {
             while (running) {
                 selector.select(100);
                 for (SelectionKey key : selector.selectedKeys()) {
-                    drain((DatagramChannel) key.channel(), (BenchClient) key.attachment(), buffer);
+                    if (key.attachment() instanceof LaneSocket socket) {
+                        ready(socket, key);
+                    } else {
+                        drain((DatagramChannel) key.channel(), (BenchClient) key.attachment(), buffer);
+                    }
                 }
                 selector.selectedKeys().clear();
             }
@@ -105,10 +124,22 @@ final class DatagramLanes implements AutoCloseable {
             try {
                 client.onDatagram(datagram, System.nanoTime());
             } catch (RuntimeException e) {
-                if (reportedError.compareAndSet(false, true)) {
-                    err.println("error: a received datagram could not be handled (reported once): " + e);
-                }
+                reportOnce(e);
             }
+        }
+    }
+
+    private void ready(LaneSocket socket, SelectionKey key) {
+        try {
+            socket.ready(key, System.nanoTime());
+        } catch (RuntimeException e) {
+            reportOnce(e);
+        }
+    }
+
+    private void reportOnce(RuntimeException e) {
+        if (reportedError.compareAndSet(false, true)) {
+            err.println("error: a received datagram could not be handled (reported once): " + e);
         }
     }
 

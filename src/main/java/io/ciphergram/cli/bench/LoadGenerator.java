@@ -6,19 +6,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +24,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
 
-import io.ciphergram.cli.link.Link;
-import io.ciphergram.cli.link.WebSocketLink;
 import io.ciphergram.crypto.SessionKey;
 import io.ciphergram.protocol.v2.V2Frame;
 
@@ -39,7 +33,7 @@ import io.ciphergram.protocol.v2.V2Frame;
  * progress line a second on {@code err}.
  *
  * <p>Threads: the caller's thread orchestrates (and prints); one {@link Sender} thread per step; the
- * receive threads of {@link DatagramLanes} (UDP) or the WebSocket client's small executor (ws); one
+ * receive threads of {@link DatagramLanes} (UDP sockets and WebSockets alike); one
  * {@link Ticker}; with the plain baseline, the {@link PlainRelay}'s thread. All are stopped before
  * {@link #run} returns, however it returns.
  */
@@ -55,7 +49,7 @@ public final class LoadGenerator {
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
-    /** The threads that decrypt deliveries: the UDP receive threads, or the WebSocket callbacks' pool. */
+    /** The threads that decrypt deliveries: the receive lanes' threads. */
     private List<Thread> receiveThreads = List.of();
     private final List<InetSocketAddress> activeSockets = new ArrayList<>();
     private final MeasureWindow window = new MeasureWindow();
@@ -95,19 +89,13 @@ public final class LoadGenerator {
         for (int i = 0; i < lanes; i++) {
             tallies[i] = new DeliveryTally(format, window, config.clients(), config.senders(), seen, measured);
         }
-        boolean udpActive = config.transport() == BenchConfig.Transport.UDP;
-        DatagramLanes datagramLanes = udpActive || config.idleSessions() > 0 ? own(new DatagramLanes(lanes, err)) : null;
-
-        List<BenchClient> active = udpActive
+        DatagramLanes datagramLanes = own(new DatagramLanes(lanes, err));
+        List<BenchClient> active = config.transport() == BenchConfig.Transport.UDP
                 ? udpClients(format.run(), datagramLanes, random)
-                : webSocketClients(format.run());
+                : webSocketClients(format.run(), datagramLanes, random);
         List<BenchClient> idle = idleSessions(format.run(), datagramLanes);
-        if (datagramLanes != null) {
-            datagramLanes.start();
-            if (udpActive) {
-                receiveThreads = datagramLanes.threads();
-            }
-        }
+        datagramLanes.start();
+        receiveThreads = datagramLanes.threads();
         List<BenchClient> everyone = new ArrayList<>(active);
         everyone.addAll(idle);
         own(new Ticker(everyone, err));
@@ -200,40 +188,28 @@ public final class LoadGenerator {
         return clients;
     }
 
-    /** Active v2 clients through the gateway, one WebSocket each, their callbacks on a small fixed pool. */
-    private List<BenchClient> webSocketClients(String run) throws IOException {
-        notes.add("over WebSocket every client comes from 127.0.0.1, so the server's per-source handshake limit"
-                + " (20/s, burst 50) paces the handshakes of more than 50 clients; the receiver CPU figure covers"
-                + " the callback threads, not the HTTP client's own selector thread");
-        List<Thread> pool = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger number = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(config.receiveThreads(), task -> {
-            Thread thread = new Thread(task, "ciphergram-bench-ws-" + number.getAndIncrement());
-            thread.setDaemon(true);
-            pool.add(thread);
-            return thread;
-        });
-        own(executor::shutdownNow);
+    /**
+     * Active v2 clients through the gateway, one WebSocket each ({@link WebSocketEndpoint}), read by the
+     * receive lanes as UDP sockets are, each from its own loopback source where the gateway is on loopback.
+     */
+    private List<BenchClient> webSocketClients(String run, DatagramLanes lanes, SecureRandom random) throws IOException {
+        InetAddress target = InetAddress.getByName(config.gateway().getHost());
+        SourceAddresses sources = SourceAddresses.of(SourceAddresses.ACTIVE_BLOCK, 1, target);
+        if (!sources.spread()) {
+            notes.add("the WebSocket clients are not spread over 127.2.x.y (the gateway is not on IPv4 loopback, or"
+                    + " this host cannot bind those): the server's per-source limits apply to them together (its"
+                    + " per-source handshake limit, 20/s with a burst of 50, paces more than 50 clients)");
+        }
         Duration timeout = Duration.ofMillis((long) (config.timeoutSeconds() * 1000));
-        HttpClient http = HttpClient.newBuilder().executor(executor).connectTimeout(timeout).build();
         List<BenchClient> clients = new ArrayList<>();
         for (int i = 0; i < config.clients(); i++) {
             V2Client client = new V2Client(i, clientName(run, i), false, context, tallies[i % tallies.length]);
-            WebSocketLink endpoint = own(WebSocketLink.connect(http, config.gateway(), timeout, new Link.Receiver() {
-                @Override
-                public void onDatagram(byte[] datagram) {
-                    client.onDatagram(datagram, System.nanoTime());
-                }
-
-                @Override
-                public void onClosed(String why) {
-                    // the session's own timers notice; the run reports sessions lost
-                }
-            }));
+            WebSocketEndpoint endpoint = own(WebSocketEndpoint.connect(config.gateway(),
+                    sources.spread() ? sources.forSession(i) : null, timeout, random));
             client.attach(endpoint);
+            lanes.register(i % lanes.lanes(), endpoint, client);
             clients.add(client);
         }
-        receiveThreads = pool; // its threads appear as connections deliver; each step samples those there are
         return clients;
     }
 

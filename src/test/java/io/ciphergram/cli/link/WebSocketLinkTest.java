@@ -1,11 +1,12 @@
 package io.ciphergram.cli.link;
 
+import static io.ciphergram.testing.HandWrittenWebSocketServer.frame;
+import static io.ciphergram.testing.HandWrittenWebSocketServer.readRequest;
+import static io.ciphergram.testing.HandWrittenWebSocketServer.upgrade;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,15 +14,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,49 +121,5 @@ class WebSocketLinkTest {
                 URI.create("ws://127.0.0.1:" + port + "/ws"), Duration.ofSeconds(5), receiver))
                 .hasMessageContaining("nothing accepts connections at 127.0.0.1:" + port)
                 .hasMessageNotContaining("null");
-    }
-
-    /** Reads the client's upgrade request and accepts it (RFC 6455 section 4.2.2). */
-    private static void upgrade(Socket client) throws IOException {
-        String request = readRequest(client.getInputStream());
-        Matcher key = Pattern.compile("(?i)sec-websocket-key:\\s*(\\S+)").matcher(request);
-        if (!key.find()) {
-            throw new IOException("no key");
-        }
-        String accept;
-        try {
-            accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                    .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IOException(e);
-        }
-        client.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        while (!request.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed");
-            }
-            request.write(b);
-        }
-        return request.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** One unmasked server frame (payloads under 64 KiB). */
-    private static void frame(OutputStream out, boolean fin, int opcode, byte[] payload) throws IOException {
-        out.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            out.write(payload.length);
-        } else {
-            out.write(126);
-            out.write(payload.length >> 8);
-            out.write(payload.length & 0xFF);
-        }
-        out.write(payload);
-        out.flush();
     }
 }
