@@ -12,9 +12,9 @@
 #   scripts/benchmark.sh targets             #20's targets in one invocation: capacity (three targets and the
 #                                            plain baseline), latency at a quarter of each sustained capacity
 #                                            RUNS times (default 5), and 2x each sustained rate
-#   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000); where THREAD's
-#                                            time goes (default: ciphergram-relay; an older build's relay
-#                                            work ran on vert.x-eventloop)
+#   scripts/benchmark.sh profile [THREAD]   JFR of a server at RATE msg/s (default 6000) of PROFILE (classic)
+#                                            over TRANSPORT (udp, or ws); where THREAD's time goes (default:
+#                                            ciphergram-relay; a thread name's prefix, e.g. vert.x-eventloop)
 #   CLIENTS=10 IDLE=15000 BUILD=target OUT=target/benchmarks (the defaults)
 #   TARGETS="classic udp,v2 udp"   (capacity: only these, default all three, then the plain baseline)
 #   SERVER_OPTS="-Dciphergram.udp.receive-buffer=1048576"   (extra java options for every server started)
@@ -57,8 +57,8 @@ trap 'stop_idle; stop_server' EXIT
 # per sender: some 4,000 lines from each), after which its lines stop and it ends; a capacity search sends each
 # bench session several times that, so the bound is raised to 2^22 here (at most 24 MiB of guard per session).
 # Flood control is off (the bench measures the relay, not its limits), and so are the gateway's frame rates:
-# over WebSocket every bench client comes from 127.0.0.1, whose 4,800 frames/s (per source) 10 clients pass at
-# about 900 messages/s (a message and 4.5 acks of its 9 deliveries).
+# at capacity a bench client over WebSocket sends some 1,600 frames/s (its messages and the acks of what it
+# receives), over the 1,200 a connection may.
 start_server() {
   local name=$1; shift
   local server_log=$out/$name.server.log
@@ -276,12 +276,14 @@ memory() {
 # A JFR recording of a warm server at a steady RATE, the CPU of each of its threads, and the methods
 # THREAD spends its samples in (scripts/jfr-hot.py).
 profile() {
-  local rate=${RATE:-6000} thread=${1:-ciphergram-relay} pid
-  log "profile: classic at $rate msg/s, JFR of 20 s"
+  local rate=${RATE:-6000} thread=${1:-ciphergram-relay} pid p=${PROFILE:-classic} t=${TRANSPORT:-udp} server
+  log "profile: $p over $t at $rate msg/s, JFR of 20 s"
   start_server "profile" -XX:StartFlightRecording=settings=profile,filename="$out/profile.jfr"
   pid=$server_pid
-  warm "127.0.0.1:$udp_port" classic
-  bench --server "127.0.0.1:$udp_port" --clients "$clients" --rate "$rate" --warmup 0 --duration 20 \
+  server=127.0.0.1:$udp_port
+  [[ $t == ws ]] && server=ws://127.0.0.1:$http_port/ws
+  warm "$server" "$p"
+  bench --server "$server" --profile "$p" --clients "$clients" --rate "$rate" --warmup 0 --duration 20 \
     >"$out/profile-load.txt" &
   local generator=$!
   sleep 5

@@ -320,8 +320,11 @@ final class WebSocketEndpoint implements Link, DatagramLanes.LaneSocket {
                 return;
             }
             in.flip();
-            parse(nowNanos);
-            in.compact();
+            try {
+                parse(nowNanos);
+            } finally {
+                in.compact(); // also when a client's handling threw: the frames after it are still whole
+            }
             if (n == 0) {
                 return;
             }
