@@ -1,6 +1,6 @@
 package io.ciphergram.crypto;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,7 +16,11 @@ public final class TrafficKey {
     private final String direction;
     private final SecretKey key;
     private final byte[] ivSalt;
-    private final AtomicLong lastSealed = new AtomicLong(-1);
+    /** A field, not an AtomicLong: every session holds two keys, and the object would cost 24 bytes more. */
+    private static final AtomicLongFieldUpdater<TrafficKey> LAST_SEALED =
+            AtomicLongFieldUpdater.newUpdater(TrafficKey.class, "lastSealed");
+
+    private volatile long lastSealed = -1;
 
     TrafficKey(String direction, byte[] keyMaterial, byte[] ivSalt) {
         if (keyMaterial.length != SequencedAead.KEY_LENGTH || ivSalt.length != SequencedAead.NONCE_LENGTH) {
@@ -43,16 +47,16 @@ public final class TrafficKey {
     void claimForSealing(long seq) {
         long last;
         do {
-            last = lastSealed.get();
+            last = lastSealed;
             if (seq <= last) {
                 throw new IllegalArgumentException("sequence number " + seq + " not greater than " + last
                         + ": a GCM nonce must never repeat");
             }
-        } while (!lastSealed.compareAndSet(last, seq));
+        } while (!LAST_SEALED.compareAndSet(this, last, seq));
     }
 
     long lastSealed() {
-        return lastSealed.get();
+        return lastSealed;
     }
 
     /** Which way this key protects traffic, e.g. {@code client->server}; not secret. */

@@ -10,6 +10,9 @@ public final class TokenBucket {
 
     private static final long ONE = 1_000_000_000L;
 
+    /** No limit: it never changes, so one is shared by every owner (the server's channels do not pace). */
+    public static final TokenBucket NO_LIMIT = new TokenBucket(0, 1, 0);
+
     private final double perSecond;
     private final long capacity;
     private long credit;

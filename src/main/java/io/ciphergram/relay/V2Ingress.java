@@ -10,6 +10,7 @@ import io.ciphergram.protocol.Utf8;
 import io.ciphergram.protocol.v2.AppCodec;
 import io.ciphergram.protocol.v2.AppFrame;
 import io.ciphergram.protocol.v2.V2Constants;
+import io.ciphergram.protocol.v2.ReliableEvents;
 import io.ciphergram.protocol.v2.SecureChannel;
 import io.ciphergram.protocol.v2.ServerHandshake;
 import io.ciphergram.protocol.v2.V2Codec;
@@ -49,6 +50,8 @@ final class V2Ingress {
     private final Drops drops;
     private final FloodControl floods;
     private final Counters counters;
+    /** One for every session (a method reference made per session would be an object per session). */
+    private final ReliableEvents reliableEvents;
     private final Offload offload;
     private final ServerHandshake handshake;
     private final V2Sender sender;
@@ -67,6 +70,7 @@ final class V2Ingress {
         this.drops = drops;
         this.floods = floods;
         this.counters = counters;
+        this.reliableEvents = counters::reliable;
         this.offload = offload;
         this.handshake = handshake;
         this.sender = sender;
@@ -160,7 +164,7 @@ final class V2Ingress {
             messages = new FloodGate(new TokenBucket(perSecond, limits.burst() + V2Constants.SEND_WINDOW, now));
         }
         MemoryBudget.Holder memory = sessions.v2Memory().holder(from.source());
-        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, memory, counters::reliable, now), memory,
+        V2Session session = new V2Session(from, SecureChannel.server(accepted, limits, memory, reliableEvents, now), memory,
                 accepted.clientNonce(), accepted.keyReply(), accepted.requestedName(), accepted.identity(),
                 accepted.extensions(), datagrams, messages, TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds()), now,
                 s -> new V2Outbox(s, sender, text));

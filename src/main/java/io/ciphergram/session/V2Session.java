@@ -93,8 +93,9 @@ public final class V2Session extends Session {
 
     /**
      * The KeyReply this session was created with, sent again if the client repeats its KeyOffer; null once
-     * the session is proven, when only a client that got the reply can have proven it (so a repeated offer is
-     * out of state, and an idle member does not keep 425 bytes or more for nothing).
+     * the session is proven, when only a client that got the reply can have proven it, or once it is older
+     * than {@link V2Constants#KEY_REPLY_HOLD_NANOS}, when no client still repeats its offer (so a repeated
+     * offer is out of state, and an idle session does not keep 425 bytes or more for nothing).
      */
     public byte[] keyReply() {
         return keyReply == null ? null : keyReply.clone();
@@ -104,6 +105,13 @@ public final class V2Session extends Session {
     void prove() {
         super.prove();
         keyReply = null;
+    }
+
+    /** Forgets the KeyReply if the session is older than the hold; the registry's expiry sweep calls it. */
+    void forgetKeyReplyIfOlder(long nowNanos) {
+        if (nowNanos - startedNanos() >= V2Constants.KEY_REPLY_HOLD_NANOS) {
+            keyReply = null;
+        }
     }
 
     /** Flood control on every datagram, before any crypto work. */

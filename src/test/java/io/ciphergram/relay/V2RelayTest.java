@@ -232,6 +232,43 @@ class V2RelayTest {
     }
 
     @Test
+    void anUnprovenSessionForgetsItsKeyReplyAfterTheHoldAndItsClientCanStillProveItself() throws Exception {
+        SessionLimits d = SessionLimits.defaults();
+        SessionLimits longUnproven = new SessionLimits(d.maxSessions(), d.idleTimeout(), d.handshakeTimeout(),
+                d.unprovenTimeout(), Duration.ofMinutes(5), d.floodPerSecond(), d.floodBurst(), d.handshakesPerSecond(),
+                d.handshakeBurst(), d.hellosPerSecond(), d.handshakesPerSource(), d.unprovenPerSource(),
+                d.sessionsPerSource(), d.sessionsPerBlock(), d.v2MemoryBudget());
+        RelayFixture f = new RelayFixture(RelaySettings.defaults().with(longUnproven), handshake(), START);
+        PeerId peer = Peers.udp("10.0.0.3", 3);
+        ClientHandshake handshake = new ClientHandshake("carol", random);
+        f.relay.onDatagram(peer, handshake.hello());
+        byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(f.sentTo(peer).get(0)));
+        f.relay.onDatagram(peer, keyOffer);
+        byte[] reply = f.sentTo(peer).get(1);
+
+        f.clock.addAndGet(V2Constants.KEY_REPLY_HOLD_NANOS - 1);
+        f.relay.expireIdle();
+        f.relay.onDatagram(peer, keyOffer);
+        assertThat(f.sentTo(peer)).as("within the hold: the same reply again").hasSize(3);
+        assertThat(f.sentTo(peer).get(2)).isEqualTo(reply);
+
+        f.clock.addAndGet(1);
+        f.relay.expireIdle();
+        f.relay.onDatagram(peer, keyOffer);
+        assertThat(f.sentTo(peer)).as("after it: no client repeats its offer so late").hasSize(3);
+        assertThat(f.counters.droppedCount(DropReason.OUT_OF_STATE)).isEqualTo(1);
+        assertThat(f.sessions.session(peer)).as("the session stays, unproven").isNotNull();
+
+        ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(reply));
+        SecureChannel channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(),
+                e.transcriptHash(), new TokenBucket(0, 1, f.clock.get()), TimeUnit.SECONDS.toNanos(10),
+                V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, f.clock.get());
+        f.relay.onDatagram(peer, channel.ping(f.clock.get()));
+        assertThat(f.sessions.session(peer).proven()).as("its client had the reply: its first record proves it").isTrue();
+        assertThat(f.sessions.session(peer).name()).isEqualTo("carol");
+    }
+
+    @Test
     void onceTheSessionIsProvenARepeatedKeyOfferIsDroppedAndTheMemberStays() throws Exception {
         Client alice = new Client(1).join("alice");
         Client bob = new Client(2).join("bob");

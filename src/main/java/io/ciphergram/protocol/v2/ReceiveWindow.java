@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,7 +40,9 @@ public final class ReceiveWindow {
     private final int maxAckRanges;
     private final long delayedAckNanos;
     private final int ackEvery;
-    private final TreeMap<Long, ReliableFrame.Data> early = new TreeMap<>();
+    /** Fragments that arrived early, by sequence; made at the first (most sessions never reorder). */
+    private TreeMap<Long, ReliableFrame.Data> early;
+    private static final Set<Map.Entry<Long, ReliableFrame.Data>> NONE_EARLY = Set.of();
     private long cumulative;
     /** Payload bytes of the fragments held in {@code early}. */
     private long bufferedBytes;
@@ -71,7 +74,7 @@ public final class ReceiveWindow {
 
     public Receipt receive(ReliableFrame.Data data, long nowNanos) {
         long sequence = data.sequence();
-        if (sequence < cumulative || early.containsKey(sequence)) {
+        if (sequence < cumulative || early != null && early.containsKey(sequence)) {
             events.on(ReliableEvents.Event.DUPLICATE);
             ackNow(nowNanos);
             return new Receipt(Outcome.DUPLICATE, List.of());
@@ -82,19 +85,24 @@ public final class ReceiveWindow {
             return new Receipt(Outcome.BEYOND_WINDOW, List.of());
         }
         if (sequence > cumulative) {
+            if (early == null) {
+                early = new TreeMap<>();
+            }
             early.put(sequence, data);
             bufferedBytes += data.fragment().payload().length;
             ackNow(nowNanos);
             return new Receipt(Outcome.OUT_OF_ORDER, List.of());
         }
-        boolean fillsGap = !early.isEmpty();
+        boolean fillsGap = early != null && !early.isEmpty();
         List<ReliableFrame.Data> released = new ArrayList<>();
         released.add(data);
         cumulative++;
-        for (ReliableFrame.Data next = early.remove(cumulative); next != null; next = early.remove(cumulative)) {
-            bufferedBytes -= next.fragment().payload().length;
-            released.add(next);
-            cumulative++;
+        if (fillsGap) {
+            for (ReliableFrame.Data next = early.remove(cumulative); next != null; next = early.remove(cumulative)) {
+                bufferedBytes -= next.fragment().payload().length;
+                released.add(next);
+                cumulative++;
+            }
         }
         unackedInOrder++;
         if (fillsGap) {
@@ -135,7 +143,7 @@ public final class ReceiveWindow {
         List<ReliableFrame.AckRange> ranges = new ArrayList<>();
         long first = -1;
         long last = -1;
-        for (Map.Entry<Long, ReliableFrame.Data> e : early.entrySet()) {
+        for (Map.Entry<Long, ReliableFrame.Data> e : early == null ? NONE_EARLY : early.entrySet()) {
             long s = e.getKey();
             if (first >= 0 && s == last + 1) {
                 last = s;
@@ -162,7 +170,7 @@ public final class ReceiveWindow {
     }
 
     public int bufferedCount() {
-        return early.size();
+        return early == null ? 0 : early.size();
     }
 
     /** Payload bytes of the fragments that arrived early and wait for the gap before them. */

@@ -24,7 +24,7 @@ public final class ReliableSender {
     private final TokenBucket pacer;
     private final int maxQueuedBytes;
     /** Fragments not yet sent, message after message; a message's first fragment waits for a token. */
-    private final ArrayDeque<Fragment> queued = new ArrayDeque<>();
+    private final ArrayDeque<Fragment> queued = new ArrayDeque<>(1); // grows when used: most sessions are idle
     private long queuedBytes;
     /**
      * Which sent fragments end a message not yet acknowledged whole: bit {@code i} stands for sequence

@@ -14,7 +14,10 @@ package io.ciphergram.protocol.v2;
  *   <li>{@link #markSeen} after, and deliver only if it returns {@code true}: a duplicate that raced the
  *       first copy through decryption is caught here.</li>
  * </ol>
- * Not thread-safe: each window has one owner (on the server, the relay thread; in a client, its I/O thread).
+ * The ring is allocated by the first {@link #markSeen}: a session that never receives a record (a
+ * handshake nobody completes) and a trial window for a next key phase that does not authenticate cost no
+ * ring. Not thread-safe: each window has one owner (on the server, the relay thread; in a client, its I/O
+ * thread).
  */
 public final class ReplayWindow {
 
@@ -30,7 +33,8 @@ public final class ReplayWindow {
         }
     }
 
-    private final long[] ring = new long[RING_BLOCKS];
+    /** Null until the first number is marked; then {@link #RING_BLOCKS} words. */
+    private long[] ring;
     /** The highest sequence number marked; 0 at the start, with its bit clear, so 0 is accepted once. */
     private long last;
 
@@ -45,7 +49,7 @@ public final class ReplayWindow {
         if (last - seq > V2Constants.REPLAY_WINDOW_SIZE) {
             return false;
         }
-        return (ring[blockIndex(seq)] & bit(seq)) == 0;
+        return ring == null || (ring[blockIndex(seq)] & bit(seq)) == 0;
     }
 
     /**
@@ -57,6 +61,9 @@ public final class ReplayWindow {
     public boolean markSeen(long seq) {
         if (outOfRange(seq)) {
             return false;
+        }
+        if (ring == null) {
+            ring = new long[RING_BLOCKS];
         }
         if (seq > last) {
             long currentBlock = last >>> BLOCK_BIT_LOG;

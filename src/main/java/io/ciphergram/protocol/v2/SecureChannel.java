@@ -75,7 +75,7 @@ public final class SecureChannel {
     public static SecureChannel server(ServerHandshake.Accepted accepted, V2Frame.Limits limits,
             ReliableReceiver.HoldGate memory, ReliableEvents events, long nowNanos) {
         return new SecureChannel(Role.SERVER, accepted.sessionId(), accepted.secret(), accepted.transcriptHash(),
-                new ReliableSender(new TokenBucket(0, 1, nowNanos), V2Constants.SERVER_SEND_QUEUE_BYTES, events),
+                new ReliableSender(TokenBucket.NO_LIMIT, V2Constants.SERVER_SEND_QUEUE_BYTES, events),
                 new ReliableReceiver(memory, events), TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
     }
@@ -112,8 +112,9 @@ public final class SecureChannel {
         this.keepaliveNanos = keepaliveNanos;
         this.rekeyAfterMessages = rekeyAfterMessages;
         this.rekeyAfterNanos = rekeyAfterNanos;
+        // Salts are replaced on a key update, never written to, so both directions start from one copy.
         this.generationSalt = transcriptHash.clone();
-        this.receiveSalt = transcriptHash.clone();
+        this.receiveSalt = generationSalt;
         DirectionKeys keys = DirectionKeys.derive(secret, transcriptHash);
         this.sealer = new SequencedAead(outbound(keys));
         this.opener = new SequencedAead(inbound(keys));

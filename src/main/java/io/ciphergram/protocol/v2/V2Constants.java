@@ -42,6 +42,12 @@ public final class V2Constants {
      * secret is kept, so a cookie is honoured for at least 120 s and at most 240 s.
      */
     public static final long COOKIE_SECRET_LIFETIME_NANOS = 120L * NANOS_PER_SECOND;
+    /**
+     * How long an unproven session keeps its KeyReply to answer a repeated KeyOffer: clients repeat one offer
+     * for about 2 s (three offers, 0.5 to 1 s apart) and give up the handshake after 10 s, so after this no
+     * client of ours can still want it. The server forgets it at its next expiry sweep after this long.
+     */
+    public static final long KEY_REPLY_HOLD_NANOS = 10L * NANOS_PER_SECOND;
     /** HMAC-SHA256 truncated to 128 bits, WireGuard's cookie size: unforgeable within its lifetime. */
     public static final int COOKIE_LENGTH = 16;
     /** The per-epoch cookie secret: 256 bits, the HMAC-SHA256 output size (RFC 2104 section 3). */
