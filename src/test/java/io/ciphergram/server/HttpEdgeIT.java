@@ -147,22 +147,27 @@ class HttpEdgeIT {
      */
     static int acceptQueue(int port) throws IOException {
         int queued = 0;
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path path = Path.of(table);
-            if (!Files.exists(path)) {
-                continue;
-            }
-            List<String> rows = Files.readAllLines(path);
-            for (String row : rows.subList(1, rows.size())) {
-                String[] fields = row.trim().split("\\s+"); // sl local remote state tx:rx ...
-                String local = fields[1];
-                boolean listening = fields[3].equals("0A");
-                if (listening && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
-                    queued += Integer.parseInt(fields[4].substring(fields[4].indexOf(':') + 1), 16);
-                }
+        for (String[] fields : tcpRows()) {
+            String local = fields[1];
+            boolean listening = fields[3].equals("0A");
+            if (listening && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
+                queued += Integer.parseInt(fields[4].substring(fields[4].indexOf(':') + 1), 16);
             }
         }
         return queued;
+    }
+
+    /** The sockets of {@code /proc/net/tcp} and {@code tcp6}, split: sl, local, remote, state, tx:rx, ... */
+    private static List<String[]> tcpRows() throws IOException {
+        List<String[]> sockets = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (Files.exists(path)) {
+                List<String> rows = Files.readAllLines(path);
+                rows.subList(1, rows.size()).forEach(row -> sockets.add(row.trim().split("\\s+")));
+            }
+        }
+        return sockets;
     }
 
     /** Waits until the server has closed every flood connection (each read ends), and returns when that was. */
@@ -215,9 +220,8 @@ class HttpEdgeIT {
                     socket.getInetAddress().getAddress()).getInt()), service.httpPort());
             String clientSide = String.format("%08X:%04X", Integer.reverseBytes(java.nio.ByteBuffer.wrap(
                     socket.getLocalAddress().getAddress()).getInt()), socket.getLocalPort());
-            for (String row : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] fields = row.trim().split("\\s+");
-                if (fields.length > 3 && fields[1].equals(serverSide) && fields[2].equals(clientSide)) {
+            for (String[] fields : tcpRows()) {
+                if (fields.length > 4 && fields[1].equals(serverSide) && fields[2].equals(clientSide)) {
                     what.append("; server side state ").append(fields[3]).append(" queues ").append(fields[4]);
                 }
             }

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -403,7 +404,7 @@ final class WebSocketEndpoint implements Link, DatagramLanes.LaneSocket {
                 } else {
                     append(start, size);
                     if (fin) {
-                        byte[] datagram = java.util.Arrays.copyOf(partial, partialLength);
+                        byte[] datagram = Arrays.copyOf(partial, partialLength);
                         partial = null;
                         partialLength = 0;
                         client.onDatagram(datagram, nowNanos);
