@@ -137,6 +137,10 @@ public abstract sealed class Session permits ClassicSession, V2Session {
     /** How long it may stay silent; {@code classicDefault} applies to profiles that send no keepalive. */
     abstract long idleTimeoutNanos(long classicDefault);
 
+    /** The registry's expiry sweep found it still live: it may let go of what it no longer needs. */
+    void swept(long nowNanos) {
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + peer + ", " + name + (open ? "" : ", ended") + "]";

@@ -13,7 +13,6 @@ import java.util.function.ObjIntConsumer;
 
 import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.TokenBucket;
-import io.ciphergram.protocol.v2.V2Constants;
 
 /**
  * Every live session and half-open classic handshake, keyed by peer, and the room's members (the proven
@@ -459,8 +458,8 @@ public final class SessionRegistry {
     /**
      * Ends every session idle for longer than its timeout, every unproven session older than its profile's
      * unproven timeout (and every classic candidate older than the classic one), and every other half-open
-     * handshake older than the handshake timeout. A v2 session that stays forgets its KeyReply once no client
-     * can still want it again ({@link V2Constants#KEY_REPLY_HOLD_NANOS}).
+     * handshake older than the handshake timeout. Every session that stays is told it was swept (a v2 session
+     * then forgets its KeyReply once no client can still want it: {@link V2Session#swept}).
      *
      * @return the proven sessions that ended (their rooms must be told); the others were never announced
      */
@@ -472,8 +471,8 @@ public final class SessionRegistry {
             boolean idle = now - s.lastHeardNanos() >= s.idleTimeoutNanos(limits.idleTimeout().toNanos());
             if (idle || (!s.proven() && now - s.startedNanos() >= unprovenTimeout(s))) {
                 ending.add(s);
-            } else if (s instanceof V2Session v2) {
-                v2.forgetKeyReplyIfOlder(now);
+            } else {
+                s.swept(now);
             }
         }
         List<Session> expired = new ArrayList<>();

@@ -107,8 +107,9 @@ public final class V2Session extends Session {
         keyReply = null;
     }
 
-    /** Forgets the KeyReply if the session is older than the hold; the registry's expiry sweep calls it. */
-    void forgetKeyReplyIfOlder(long nowNanos) {
+    /** Forgets the KeyReply once the session is older than the hold. */
+    @Override
+    void swept(long nowNanos) {
         if (nowNanos - startedNanos() >= V2Constants.KEY_REPLY_HOLD_NANOS) {
             keyReply = null;
         }
