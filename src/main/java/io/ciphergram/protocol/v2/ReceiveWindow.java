@@ -2,9 +2,7 @@ package io.ciphergram.protocol.v2;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,7 +40,6 @@ public final class ReceiveWindow {
     private final int ackEvery;
     /** Fragments that arrived early, by sequence; made at the first (most sessions never reorder). */
     private TreeMap<Long, ReliableFrame.Data> early;
-    private static final Set<Map.Entry<Long, ReliableFrame.Data>> NONE_EARLY = Set.of();
     private long cumulative;
     /** Payload bytes of the fragments held in {@code early}. */
     private long bufferedBytes;
@@ -143,8 +140,7 @@ public final class ReceiveWindow {
         List<ReliableFrame.AckRange> ranges = new ArrayList<>();
         long first = -1;
         long last = -1;
-        for (Map.Entry<Long, ReliableFrame.Data> e : early == null ? NONE_EARLY : early.entrySet()) {
-            long s = e.getKey();
+        for (long s : early == null ? List.<Long>of() : early.keySet()) {
             if (first >= 0 && s == last + 1) {
                 last = s;
                 continue;
