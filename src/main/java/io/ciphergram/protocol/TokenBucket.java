@@ -10,7 +10,7 @@ public final class TokenBucket {
 
     private static final long ONE = 1_000_000_000L;
 
-    /** No limit: it never changes, so one is shared by every owner (the server's channels do not pace). */
+    /** No limit: it never changes, so one serves every owner that does not pace (the server's channels, the bench's). */
     public static final TokenBucket NO_LIMIT = new TokenBucket(0, 1, 0);
 
     private final double perSecond;

@@ -61,7 +61,7 @@ public class DeliveryBenchmark {
     }
 
     private static SecureChannel channel(SecureChannel.Role role, SessionSecret secret) {
-        return new SecureChannel(role, 1, secret, new byte[32], new TokenBucket(0, 1, 0), Long.MAX_VALUE / 4,
+        return new SecureChannel(role, 1, secret, new byte[32], TokenBucket.NO_LIMIT, Long.MAX_VALUE / 4,
                 V2Constants.REKEY_AFTER_MESSAGES, Long.MAX_VALUE / 4, 0);
     }
 

@@ -53,7 +53,7 @@ final class V2Client {
         ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(keyReply));
         // unpaced: the tests flood on purpose
         channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(), e.transcriptHash(),
-                new TokenBucket(0, 1, fixture.clock.get()), TimeUnit.SECONDS.toNanos(10), V2Constants.REKEY_AFTER_MESSAGES,
+                TokenBucket.NO_LIMIT, TimeUnit.SECONDS.toNanos(10), V2Constants.REKEY_AFTER_MESSAGES,
                 V2Constants.REKEY_AFTER_NANOS, fixture.clock.get());
         confirmKeys();
         read();

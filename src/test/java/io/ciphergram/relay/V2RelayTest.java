@@ -261,7 +261,7 @@ class V2RelayTest {
 
         ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(reply));
         SecureChannel channel = new SecureChannel(SecureChannel.Role.CLIENT, e.sessionId(), e.secret(),
-                e.transcriptHash(), new TokenBucket(0, 1, f.clock.get()), TimeUnit.SECONDS.toNanos(10),
+                e.transcriptHash(), TokenBucket.NO_LIMIT, TimeUnit.SECONDS.toNanos(10),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, f.clock.get());
         f.relay.onDatagram(peer, channel.ping(f.clock.get()));
         assertThat(f.sessions.session(peer).proven()).as("its client had the reply: its first record proves it").isTrue();

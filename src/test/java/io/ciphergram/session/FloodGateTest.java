@@ -39,7 +39,7 @@ class FloodGateTest {
 
     @Test
     void aZeroRateAdmitsEverything() {
-        FloodGate gate = new FloodGate(new TokenBucket(0, 1, 0));
+        FloodGate gate = new FloodGate(TokenBucket.NO_LIMIT);
         for (int i = 0; i < 1000; i++) {
             assertThat(gate.admit(0)).isEqualTo(FloodGate.Verdict.ADMITTED);
         }

@@ -72,7 +72,7 @@ class SessionRegistryTest {
         PeerId peer = Peers.udp(ip, port);
         SecureRandom random = new SecureRandom();
         SecureChannel channel = new SecureChannel(SecureChannel.Role.SERVER, random.nextLong(), SessionSecret.random(random),
-                new byte[32], new TokenBucket(0, 1, 0), SECOND, 1 << 24, Long.MAX_VALUE, clock.get());
+                new byte[32], TokenBucket.NO_LIMIT, SECOND, 1 << 24, Long.MAX_VALUE, clock.get());
         TokenBucket any = new TokenBucket(100, 100, 0);
         V2Session s = new V2Session(peer, channel, registry.v2Memory().holder(peer.source()), new byte[32], new byte[1],
                 requested, new FloodGate(any),

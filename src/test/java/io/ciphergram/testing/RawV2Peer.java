@@ -47,7 +47,7 @@ public final class RawV2Peer implements AutoCloseable {
         this.established = established;
         // unpaced and with a keepalive the test triggers by moving its clock
         this.channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
-                established.transcriptHash(), new TokenBucket(0, 1, clock), KEEPALIVE, V2Constants.REKEY_AFTER_MESSAGES,
+                established.transcriptHash(), TokenBucket.NO_LIMIT, KEEPALIVE, V2Constants.REKEY_AFTER_MESSAGES,
                 V2Constants.REKEY_AFTER_NANOS, clock);
     }
 

@@ -95,7 +95,7 @@ final class V2Client extends BenchClient {
         context.serverFingerprint.compareAndSet(null, established.fingerprint());
         context.serverLimits.compareAndSet(null, established.limits());
         channel = new SecureChannel(SecureChannel.Role.CLIENT, established.sessionId(), established.secret(),
-                established.transcriptHash(), new TokenBucket(0, 1, nowNanos), // unpaced: the Sender paces the run
+                established.transcriptHash(), TokenBucket.NO_LIMIT, // unpaced: the Sender paces the run
                 TimeUnit.SECONDS.toNanos(Math.max(1, established.limits().keepaliveSeconds())),
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, nowNanos);
         stage = Stage.JOINING;

@@ -48,7 +48,7 @@ class KeepaliveTest {
     }
 
     private static SecureChannel channel(SecureChannel.Role role, SessionSecret secret, byte[] transcript) {
-        return new SecureChannel(role, 42L, secret, transcript, new TokenBucket(0, 1, 0), 10 * SECOND,
+        return new SecureChannel(role, 42L, secret, transcript, TokenBucket.NO_LIMIT, 10 * SECOND,
                 V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, 0);
     }
 }

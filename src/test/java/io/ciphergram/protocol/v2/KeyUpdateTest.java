@@ -24,7 +24,7 @@ class KeyUpdateTest {
 
     private SecureChannel channel(SecureChannel.Role role) {
         // keys last one (virtual) second here instead of an hour
-        return new SecureChannel(role, 7L, secret, new byte[32], new TokenBucket(0, 1, 0), 1000 * SECOND,
+        return new SecureChannel(role, 7L, secret, new byte[32], TokenBucket.NO_LIMIT, 1000 * SECOND,
                 V2Constants.REKEY_AFTER_MESSAGES, SECOND, 0);
     }
 

@@ -21,7 +21,7 @@ class ReliableSenderTest {
     }
 
     private static ReliableSender unpaced(int window) {
-        return sender(new TokenBucket(0, 1, 0), window, 1 << 20);
+        return sender(TokenBucket.NO_LIMIT, window, 1 << 20);
     }
 
     @Test
@@ -95,7 +95,7 @@ class ReliableSenderTest {
 
     @Test
     void offerIsRefusedWhileTheQueueIsFull() {
-        ReliableSender sender = sender(new TokenBucket(0, 1, 0), 64, 10);
+        ReliableSender sender = sender(TokenBucket.NO_LIMIT, 64, 10);
 
         assertThat(sender.offer(new byte[8])).hasValue(0L);
         assertThat(sender.offer(new byte[8])).isEmpty();
@@ -166,6 +166,6 @@ class ReliableSenderTest {
     void aWindowWiderThanOneWordIsRefused() {
         RttEstimator rtt = new RttEstimator(1000 * MS, 200 * MS, 60_000 * MS, 1 * MS);
         assertThatThrownBy(() -> new ReliableSender(new Fragmenter(), new SendWindow(rtt, 65, 3, 60_000 * MS, 3),
-                new TokenBucket(0, 1, 0), 1 << 20)).isInstanceOf(IllegalArgumentException.class);
+                TokenBucket.NO_LIMIT, 1 << 20)).isInstanceOf(IllegalArgumentException.class);
     }
 }
