@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,10 +217,8 @@ class HttpEdgeIT {
     private String diagnosis(Socket socket) throws InterruptedException {
         StringBuilder what = new StringBuilder("client " + socket.getLocalSocketAddress());
         try {
-            String serverSide = String.format("%08X:%04X", Integer.reverseBytes(java.nio.ByteBuffer.wrap(
-                    socket.getInetAddress().getAddress()).getInt()), service.httpPort());
-            String clientSide = String.format("%08X:%04X", Integer.reverseBytes(java.nio.ByteBuffer.wrap(
-                    socket.getLocalAddress().getAddress()).getInt()), socket.getLocalPort());
+            String serverSide = procAddress(socket.getInetAddress(), service.httpPort());
+            String clientSide = procAddress(socket.getLocalAddress(), socket.getLocalPort());
             for (String[] fields : tcpRows()) {
                 if (fields.length > 4 && fields[1].equals(serverSide) && fields[2].equals(clientSide)) {
                     what.append("; server side state ").append(fields[3]).append(" queues ").append(fields[4]);
@@ -234,6 +233,11 @@ class HttpEdgeIT {
             what.append("; (diagnosis failed: ").append(e).append(')');
         }
         return what.toString();
+    }
+
+    /** An IPv4 address and port as {@code /proc/net/tcp} writes them: the address's bytes reversed, in hex. */
+    private static String procAddress(InetAddress address, int port) {
+        return String.format("%08X:%04X", Integer.reverseBytes(ByteBuffer.wrap(address.getAddress()).getInt()), port);
     }
 
     private static int status(String url) throws Exception {
