@@ -42,11 +42,9 @@ import io.ciphergram.testing.V2Peer;
  * held by the kernel, whose retransmissions hand it over up to tens of seconds later, each then with a fresh
  * header timeout (seen in CI, where a connection was still open 30 s after the flood).
  * <p>
- * Each flood connection keeps TCP keepalive on ({@link #keepAlive}), so that "closed" is the server's state:
- * in another CI run one connection stayed open on the client 30 s after the flood while the service held
- * none (its gauge read 1, the metrics request itself); the server had closed it, and this client, with
- * nothing left to send, never heard. A connection the server still has answers the probes and stays open,
- * so the test still fails against a service that keeps them (checked with a two-minute header timeout).
+ * Each flood connection keeps TCP keepalive on ({@link #keepAlive}): in another CI run one connection stayed
+ * open on the client 30 s after the flood while the service held none (its gauge read 1, the metrics request
+ * itself).
  */
 class HttpEdgeIT {
 
@@ -142,7 +140,8 @@ class HttpEdgeIT {
      * a connection the server's kernel no longer has is answered with a reset, one it has (held by the service,
      * or still in its accept queue) with an acknowledgement. Without it a closed connection whose last segment,
      * the reset that refused it, went astray would look open to this client forever, since it has nothing left
-     * to send; with it, what {@link #awaitAllClosed} waits for is the server's state, not the client's memory.
+     * to send; with it, what {@link #awaitAllClosed} waits for is the server's state, not the client's memory,
+     * and a service that keeps its connections still fails the test (checked with a two-minute header timeout).
      */
     private static void keepAlive(Socket socket) throws IOException {
         socket.setKeepAlive(true);
@@ -240,14 +239,13 @@ class HttpEdgeIT {
     private String diagnosis(Socket socket) throws InterruptedException {
         StringBuilder what = new StringBuilder("client " + socket.getLocalSocketAddress());
         try {
-            InetSocketAddress server = new InetSocketAddress(socket.getInetAddress(), service.httpPort());
-            InetSocketAddress client = (InetSocketAddress) socket.getLocalSocketAddress();
+            List<String> server = procAddresses(new InetSocketAddress(socket.getInetAddress(), service.httpPort()));
+            List<String> client = procAddresses((InetSocketAddress) socket.getLocalSocketAddress());
             for (String[] fields : tcpRows()) {
-                if (fields.length > 4 && procAddresses(server).contains(fields[1]) && procAddresses(client).contains(fields[2])) {
-                    what.append("; server side state ").append(fields[3]).append(" queues ").append(fields[4]);
-                }
-                if (fields.length > 4 && procAddresses(client).contains(fields[1]) && procAddresses(server).contains(fields[2])) {
-                    what.append("; client side state ").append(fields[3]).append(" queues ").append(fields[4]);
+                String side = server.contains(fields[1]) && client.contains(fields[2]) ? "server"
+                        : client.contains(fields[1]) && server.contains(fields[2]) ? "client" : null;
+                if (side != null) {
+                    what.append("; ").append(side).append(" side state ").append(fields[3]).append(" queues ").append(fields[4]);
                 }
             }
             what.append("; accept queue ").append(acceptQueue(service.httpPort()));
@@ -278,9 +276,12 @@ class HttpEdgeIT {
         for (int i = 0; i + 1 < rows.size(); i += 2) {
             if (rows.get(i).startsWith("TcpExt:")) {
                 List<String> names = List.of(rows.get(i).split("\\s+"));
-                List<String> values = List.of(rows.get(i + 1).split("\\s+"));
-                return "ListenOverflows " + values.get(names.indexOf("ListenOverflows")) + " ListenDrops "
-                        + values.get(names.indexOf("ListenDrops")) + " SyncookiesSent " + values.get(names.indexOf("SyncookiesSent"));
+                String[] values = rows.get(i + 1).split("\\s+");
+                StringBuilder counts = new StringBuilder();
+                for (String name : List.of("ListenOverflows", "ListenDrops", "SyncookiesSent")) {
+                    counts.append(counts.length() == 0 ? "" : " ").append(name).append(' ').append(values[names.indexOf(name)]);
+                }
+                return counts.toString();
             }
         }
         return "no TcpExt";
