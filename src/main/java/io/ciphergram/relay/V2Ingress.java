@@ -1,5 +1,6 @@
 package io.ciphergram.relay;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
@@ -39,6 +40,9 @@ import io.ciphergram.session.V2Session;
  * ({@code malformed_app_frame}). Its texts stay plain UTF-8.
  */
 final class V2Ingress {
+
+    /** How late a live client's keepalive may be before its silence says it is lost ({@link #lostElsewhere}). */
+    static final long LATE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SessionRegistry sessions;
     private final Rooms room;
@@ -134,14 +138,22 @@ final class V2Ingress {
      * Back on the relay thread with the signed reply: the session starts. It replaces whatever the address
      * had (the cookie proved the client owns it). Replacing a v2 member that had the name it asks for, it is
      * that participant continuing (a client that lost its session): it keeps the name (alice2 stays alice2), the flood gates and
-     * its place in the room, and nobody is told anything. Otherwise it starts unproven and unnamed.
+     * its place in the room, and nobody is told anything. It continues a member at another address too, if
+     * that one is {@linkplain #lostElsewhere lost} (a client that had to change ports). Otherwise it starts
+     * unproven and unnamed.
      */
     private void established(PeerId from, ServerHandshake.Accepted accepted) {
         long now = sessions.now();
         V2Frame.Limits limits = handshake.limits();
         Session predecessor = sessions.vacate(from);
-        boolean continuing = predecessor instanceof V2Session && predecessor.name() != null
-                && UserName.givenFor(predecessor.name(), accepted.requestedName());
+        if (!continues(predecessor, accepted)) {
+            V2Session lost = lostElsewhere(accepted, limits, now);
+            if (lost != null) {
+                room.departed(predecessor); // whatever this address had is not the one continued
+                predecessor = sessions.vacate(lost.peer());
+            }
+        }
+        boolean continuing = continues(predecessor, accepted);
         SessionRegistry.Place place = sessions.admit(from, !continuing);
         if (place == null) {
             counters.handshakeFailed("v2");
@@ -182,11 +194,39 @@ final class V2Ingress {
         }
     }
 
+    /** Whether a new session asking for {@code accepted}'s name would continue {@code predecessor}, a member under it. */
+    private static boolean continues(Session predecessor, ServerHandshake.Accepted accepted) {
+        return predecessor instanceof V2Session && predecessor.name() != null
+                && UserName.givenFor(predecessor.name(), accepted.requestedName());
+    }
+
+    /**
+     * The member a new session with an identity is, at another UDP address: it holds the name the new one
+     * asks for under the same identity, and has been silent for longer than a live client is (it sends at
+     * least every keepalive, so {@link #LATE_NANOS} after that it is lost). That is a client that gave its
+     * port up (the console client does, after a try that got no answer) while the server still held its
+     * session. A live one is never taken: a second client of one identity gets the next free name, as
+     * before. A gateway session ends with its connection, so it is never looked for.
+     */
+    private V2Session lostElsewhere(ServerHandshake.Accepted accepted, V2Frame.Limits limits, long now) {
+        if (accepted.identity() == null) {
+            return null;
+        }
+        Session holder = sessions.byName(UserName.sanitize(accepted.requestedName()));
+        if (!(holder instanceof V2Session member) || !PeerId.UDP.equals(member.peer().transport())
+                || member.identity() == null
+                || !Arrays.equals(member.identity().bytes(), accepted.identity().bytes())) {
+            return null;
+        }
+        long silent = now - member.lastHeardNanos();
+        return silent > TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds()) + LATE_NANOS ? member : null;
+    }
+
     /** A continuing session is the same participant only if it proves the same identity (or neither has one). */
     private static boolean sameIdentity(Session predecessor, V2Session successor) {
         var before = predecessor.identity();
         var now = successor.identity();
-        return before == null ? now == null : now != null && java.util.Arrays.equals(before.bytes(), now.bytes());
+        return before == null ? now == null : now != null && Arrays.equals(before.bytes(), now.bytes());
     }
 
     /**

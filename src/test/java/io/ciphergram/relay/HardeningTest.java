@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ciphergram.crypto.IdentityKeyPair;
 import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.protocol.DropReason;
 import io.ciphergram.protocol.v2.ClientHandshake;
@@ -505,5 +506,47 @@ class HardeningTest {
         }
         assertThat(dave.texts).contains("carol: later").noneMatch(t -> t.equals("* carol left") || t.equals("* carol joined"));
         assertThat(again.texts).contains("* you are carol; /help lists commands");
+    }
+
+    /**
+     * A console client that found no answer from its old port tries from a new one (a NAT or a published
+     * port may send the old one nowhere) while the server still holds its session: the member is silent
+     * past its keepalive, so the new session of the same identity continues it, name and place, and the
+     * room is told nothing.
+     */
+    @Test
+    void aMemberSilentPastItsKeepaliveIsContinuedByItsIdentityFromAnotherPort() throws Exception {
+        IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
+        V2Client carol = v2("10.0.0.3", 1).join("carol", carolsKey, 0, null);
+        V2Client dave = v2("10.0.0.4", 1).join("dave");
+        f.advance(Duration.ofSeconds(10).plusNanos(V2Ingress.LATE_NANOS + 1)); // keepalive 10 s, and later still
+        V2Client again = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
+        assertThat(again.texts).contains("* you are carol; /help lists commands");
+        assertThat(f.sessions.session(carol.peer)).as("the old port's session").isNull();
+        again.say("from my new port");
+        dave.read();
+        assertThat(dave.texts).contains("carol: from my new port")
+                .noneMatch(t -> t.equals("* carol left") || t.equals("* carol joined"));
+    }
+
+    /** Silent, but not past its keepalive: a live client of the identity, so the new session gets the next name. */
+    @Test
+    void aMemberHeardWithinItsKeepaliveKeepsItsNameFromTheSameIdentityElsewhere() throws Exception {
+        IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
+        V2Client carol = v2("10.0.0.3", 1).join("carol", carolsKey, 0, null);
+        f.advance(Duration.ofSeconds(10));
+        V2Client second = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
+        assertThat(second.texts).contains("* you are carol2 (carol is taken); /help lists commands");
+        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
+    }
+
+    /** Without an identity nothing says the new session is the silent member's client: it gets the next name. */
+    @Test
+    void withoutAnIdentityASilentMemberIsNotContinuedFromAnotherPort() throws Exception {
+        V2Client carol = v2("10.0.0.3", 1).join("carol");
+        f.advance(Duration.ofSeconds(60));
+        V2Client other = v2("10.0.0.3", 2).join("carol");
+        assertThat(other.texts).contains("* you are carol2 (carol is taken); /help lists commands");
+        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
     }
 }
