@@ -14,8 +14,9 @@ import io.ciphergram.cli.link.Link;
  * ({@code ciphergram-udp-receive}) that hands each datagram to the {@link Link.Receiver}. What UDP means
  * here is decided once: a datagram is sent or lost, and an ICMP "port unreachable" (which Linux reports on
  * the next send or receive of a connected socket) is treated as a loss, left to the profile's retries and
- * timeouts to judge. The socket outlives a v2 session: a new session from the same address replaces the
- * old one on the server and keeps its name, which is how the client reconnects.
+ * timeouts to judge. A v2 client keeps the socket for its first try after a lost session (a new session
+ * from the same address replaces the old one on the server and keeps its name) and takes a new one after
+ * a try that failed.
  */
 final class DatagramLink implements Link {
 

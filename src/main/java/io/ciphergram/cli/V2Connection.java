@@ -132,7 +132,10 @@ public final class V2Connection implements ChatConnection {
     private Stage stage = Stage.CONNECTING;
     private Link link;
     private Inbox inbox;
-    /** Over UDP the one socket every session uses; null over the gateway (one connection per session). */
+    /**
+     * Over UDP the socket of the current session and of the first try after it is lost; a try that fails
+     * gives it up (see {@link #attemptFailed}). Null over the gateway (one connection per session).
+     */
     private DatagramLink udp;
     private ClientHandshakeDriver handshake;
     private SecureChannel channel;
@@ -623,18 +626,23 @@ public final class V2Connection implements ChatConnection {
             end(new IOException(why));
             return;
         }
-        dropSession();
+        dropSession(false);
         options.status().accept("lost the server at " + where() + ": " + why + "; reconnecting in " + seconds(backoff));
         backOff(now);
     }
 
-    /** A handshake or join that did not come to anything: the first connection fails, later ones back off. */
+    /**
+     * A handshake or join that did not come to anything: the first connection fails, later ones back off.
+     * The next try comes from a new UDP socket: the path may hold state for the old port that sends it
+     * nowhere (a NAT, or a container's port forward whose connection-tracking entry was made while the
+     * container was down), and a port that keeps sending keeps that state alive.
+     */
     private void attemptFailed(String why, long now) {
         if (!member) {
             end(new IOException(why));
             return;
         }
-        dropSession();
+        dropSession(true);
         options.status().accept("reconnecting to " + where() + " failed: " + why + "; next try in " + seconds(backoff));
         backOff(now);
     }
@@ -645,8 +653,12 @@ public final class V2Connection implements ChatConnection {
         backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
     }
 
-    /** Forgets the session's state; over the gateway its connection goes too (the connection is the session). */
-    private void dropSession() {
+    /**
+     * Forgets the session's state. Over the gateway its connection goes too (the connection is the session);
+     * over UDP the socket stays unless {@code newSocket}: a new session from the same address replaces the
+     * old one on the server, which may not have noticed that it was lost, and keeps its name.
+     */
+    private void dropSession(boolean newSocket) {
         if (channel != null) {
             confirm();
         }
@@ -654,10 +666,11 @@ public final class V2Connection implements ChatConnection {
         handshake = null;
         liveness = null;
         offered = 0;
-        if (udp == null && link != null) {
+        if (link != null && (udp == null || newSocket)) {
             link.close();
             link = null;
             inbox = null;
+            udp = null;
         }
     }
 
@@ -665,7 +678,7 @@ public final class V2Connection implements ChatConnection {
     private record Prepared(Link link, Inbox inbox, ClientHandshake handshake) {
     }
 
-    /** A new session's link (the one UDP socket, or a new gateway connection) and handshake. */
+    /** A new session's link (the UDP socket kept, a new one, or a new gateway connection) and handshake. */
     private Prepared prepare() throws IOException {
         Link reuse;
         Inbox reuseInbox;
@@ -707,9 +720,7 @@ public final class V2Connection implements ChatConnection {
         }
         synchronized (this) {
             if (stage != Stage.CONNECTING) {
-                if (prepared.link() != udp) {
-                    prepared.link().close(); // closed meanwhile
-                }
+                prepared.link().close(); // ended meanwhile (the only way out of CONNECTING but this one)
                 return;
             }
             link = prepared.link();

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import io.ciphergram.crypto.ServerIdentity;
 import io.ciphergram.relay.Engine;
 import io.ciphergram.relay.RelaySettings;
 import io.ciphergram.testing.ClassicPeer;
+import io.ciphergram.testing.PublishedUdpPort;
 import io.ciphergram.transport.udp.UdpTransport;
 import picocli.CommandLine;
 
@@ -105,6 +107,81 @@ class ReconnectTest {
         }
         typing.close();
         assertThat(exit.get(20, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isZero();
+    }
+
+    /**
+     * What {@code scripts/container-smoke.sh} met in CI: the container restarts behind its published port,
+     * and the client's first try, made while no container was up, leaves a connection-tracking entry that
+     * sends that port nowhere for as long as it keeps sending. The try fails; the next one comes from a new
+     * port and reaches the new container.
+     */
+    @Test
+    void afterARestartBehindAPublishedPortThatSendsItsOldPortNowhereTheClientComesBackFromANewPort() throws Exception {
+        int first = startServer(0);
+        try (PublishedUdpPort published = PublishedUdpPort.to(new InetSocketAddress("127.0.0.1", first))) {
+            PipedWriter typing = new PipedWriter();
+            BufferedReader stdin = new BufferedReader(new PipedReader(typing));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(
+                    stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("--server", "127.0.0.1:" + published.address().getPort(), "--name", "r3alice",
+                            "--timeout", "2", "--known-servers", home.resolve("known").toString(),
+                            "--identity", home.resolve("alice.identity").toString()));
+            await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r3alice; /help lists commands\n"));
+            assertThat(published.clientsSeen()).isEqualTo(1);
+
+            published.down(); // podman stop: the container and its rule go
+            killServer();
+            await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> published.wentNowhere() > 0);
+
+            published.up(new InetSocketAddress("127.0.0.1", startServer(0))); // a new container, a new address
+            await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
+            assertThat(published.clientsSeen()).as("source ports the client used").isGreaterThanOrEqualTo(2);
+            assertThat(stderr()).contains("reconnecting to 127.0.0.1:" + published.address().getPort() + " failed");
+            assertThat(stdout()).doesNotContain("r3alice2");
+            typing.close();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isZero();
+        }
+    }
+
+    /**
+     * The same path trouble with the server alive throughout: it still holds the session when the client
+     * comes back from its new port, silent for longer than a live client is, so the new session of the same
+     * identity continues it: the same name, and the room is told nothing.
+     */
+    @Test
+    void afterAnOutageOnThePathTheClientComesBackFromANewPortUnderItsOwnName() throws Exception {
+        int port = startServer(0);
+        try (PublishedUdpPort published = PublishedUdpPort.to(new InetSocketAddress("127.0.0.1", port));
+                ClassicPeer bob = ClassicPeer.join(port, "r4bob")) {
+            bob.say("/who");
+            PipedWriter typing = new PipedWriter();
+            BufferedReader stdin = new BufferedReader(new PipedReader(typing));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(
+                    stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .execute("--server", "127.0.0.1:" + published.address().getPort(), "--name", "r4alice",
+                            "--known-servers", home.resolve("known").toString(),
+                            "--identity", home.resolve("alice.identity").toString()));
+            await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r4alice; /help lists commands\n"));
+            bob.awaitLine("* r4alice joined");
+
+            published.down();
+            await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> published.wentNowhere() > 0);
+            published.up(new InetSocketAddress("127.0.0.1", port)); // the path works again
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
+            assertThat(published.clientsSeen()).as("source ports the client used").isGreaterThanOrEqualTo(2);
+            assertThat(stdout()).doesNotContain("r4alice2");
+            typing.write("back again\n");
+            typing.flush();
+            bob.awaitLine("r4alice: back again");
+            assertThat(bob.received()).doesNotContain("* r4alice left").containsOnlyOnce("* r4alice joined");
+            typing.close();
+            assertThat(exit.get(20, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isZero();
+        }
     }
 
     @Test
