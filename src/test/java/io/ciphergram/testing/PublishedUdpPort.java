@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code scripts/container-smoke.sh}: the v2 client's first try after {@code podman stop} made an
  * {@code [UNREPLIED]} entry without NAT that outlived the new container's start.
  *
+ * <p>One difference from the kernel: there a datagram that goes nowhere draws an ICMP port unreachable,
+ * which the console client's socket reports and treats as a loss ({@code cli.DatagramLink}); here it is
+ * only dropped, which the client sees the same way.
+ *
  * <p>One thread reads the published port; each flow with a destination has a socket toward it and a thread
  * that relays its replies back from the published port. All daemon threads; {@link #close()} ends them.
  */
