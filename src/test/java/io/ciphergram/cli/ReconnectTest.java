@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
@@ -12,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +67,21 @@ class ReconnectTest {
         }
     }
 
+    /** What the user types into the client started last. */
+    private PipedWriter typing;
+
+    /** Starts the console client against 127.0.0.1:{@code port} as {@code name}, with its own files; returns its exit code. */
+    private CompletableFuture<Integer> client(int port, String name, String... more) throws IOException {
+        typing = new PipedWriter();
+        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
+        List<String> args = new ArrayList<>(List.of("--server", "127.0.0.1:" + port, "--name", name,
+                "--known-servers", home.resolve("known").toString(), "--identity", home.resolve("alice.identity").toString()));
+        args.addAll(List.of(more));
+        ClientCommand command = new ClientCommand(stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> new CommandLine(command).execute(args.toArray(String[]::new)));
+    }
+
     private String stdout() {
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -75,12 +93,7 @@ class ReconnectTest {
     @Test
     void afterTheServerDiesTheClientReconnectsUnderItsNameResendsWhatWasLostAndChatsAgain() throws Exception {
         int port = startServer(0);
-        PipedWriter typing = new PipedWriter();
-        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(stdin,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute("--server", "127.0.0.1:" + port, "--name", "r1alice", "--known-servers",
-                        home.resolve("known").toString(), "--identity", home.resolve("alice.identity").toString()));
+        CompletableFuture<Integer> exit = client(port, "r1alice");
         await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r1alice; /help lists commands\n"));
 
         killServer();
@@ -119,14 +132,7 @@ class ReconnectTest {
     void afterARestartBehindAPublishedPortThatSendsItsOldPortNowhereTheClientComesBackFromANewPort() throws Exception {
         int first = startServer(0);
         try (PublishedUdpPort published = PublishedUdpPort.to(new InetSocketAddress("127.0.0.1", first))) {
-            PipedWriter typing = new PipedWriter();
-            BufferedReader stdin = new BufferedReader(new PipedReader(typing));
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(
-                    stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8)))
-                    .execute("--server", "127.0.0.1:" + published.address().getPort(), "--name", "r3alice",
-                            "--timeout", "2", "--known-servers", home.resolve("known").toString(),
-                            "--identity", home.resolve("alice.identity").toString()));
+            CompletableFuture<Integer> exit = client(published.address().getPort(), "r3alice", "--timeout", "2");
             await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r3alice; /help lists commands\n"));
             assertThat(published.clientsSeen()).isEqualTo(1);
 
@@ -156,14 +162,7 @@ class ReconnectTest {
         try (PublishedUdpPort published = PublishedUdpPort.to(new InetSocketAddress("127.0.0.1", port));
                 ClassicPeer bob = ClassicPeer.join(port, "r4bob")) {
             bob.say("/who");
-            PipedWriter typing = new PipedWriter();
-            BufferedReader stdin = new BufferedReader(new PipedReader(typing));
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(
-                    stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8)))
-                    .execute("--server", "127.0.0.1:" + published.address().getPort(), "--name", "r4alice",
-                            "--known-servers", home.resolve("known").toString(),
-                            "--identity", home.resolve("alice.identity").toString()));
+            CompletableFuture<Integer> exit = client(published.address().getPort(), "r4alice");
             await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r4alice; /help lists commands\n"));
             bob.awaitLine("* r4alice joined");
 
@@ -187,12 +186,7 @@ class ReconnectTest {
     @Test
     void withNoReconnectASilentServerEndsTheClientWithExitTwo() throws Exception {
         int port = startServer(0);
-        PipedWriter typing = new PipedWriter();
-        BufferedReader stdin = new BufferedReader(new PipedReader(typing));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(new ClientCommand(stdin,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute("--server", "127.0.0.1:" + port, "--name", "r2alice", "--no-reconnect", "--known-servers",
-                        home.resolve("known").toString(), "--identity", home.resolve("alice.identity").toString()));
+        CompletableFuture<Integer> exit = client(port, "r2alice", "--no-reconnect");
         await().atMost(ClassicPeer.WAIT).until(() -> stdout().contains("* you are r2alice"));
 
         killServer();
