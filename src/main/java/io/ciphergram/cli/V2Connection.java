@@ -49,8 +49,10 @@ import io.ciphergram.protocol.v2.V2Frame;
  *  BACKOFF   ── 1 s, 2 s, 4 s ... at most 30 s: a new handshake ───────────▶ HANDSHAKE
  * </pre>
  * The first message is the proof of membership: the server makes a v2 session a member with its client's
- * first authenticated record (the Ping) and sends the welcome as its first message. Over UDP every session
- * comes from the same local socket, so a new one replaces the old on the server and keeps its name.
+ * first authenticated record (the Ping) and sends the welcome as its first message. Over UDP the first
+ * try after a lost session comes from the session's socket, so the new session replaces the old on the
+ * server and keeps its name; a try that fails gives the socket up, and the next comes from a new port,
+ * which the server also lets continue the old session once that one has been silent past its keepalive.
  * Messages the user sent are kept until they are acknowledged whole ({@link SecureChannel#acknowledgedMessages})
  * and offered again to the next session, in order; the first connection fails outright (no backoff), so a
  * mistyped server is reported at once.
