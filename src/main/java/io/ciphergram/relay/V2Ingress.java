@@ -1,6 +1,8 @@
 package io.ciphergram.relay;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
@@ -45,6 +47,11 @@ final class V2Ingress {
     static final long LATE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SessionRegistry sessions;
+    /**
+     * Each address's KeyOffer (by client nonce) whose reply a worker is making; as many as the offload holds.
+     * Relay-thread state, as is everything here.
+     */
+    private final Map<PeerId, byte[]> beingAnswered = new HashMap<>();
     private final Rooms room;
     private final Names names;
     private final Commands commands;
@@ -121,15 +128,26 @@ final class V2Ingress {
             transports.send(from, reply);
             return;
         }
+        byte[] nonce = offer.clientNonce();
+        if (Arrays.equals(beingAnswered.get(from), nonce)) {
+            // Repeated before its reply is made (a slow server): a second session would replace the one whose
+            // reply the client takes. The reply goes out when it is made.
+            throw new Refused(DropReason.OUT_OF_STATE);
+        }
         if (!sessions.couldAdmit(from)) {
             throw new Refused(DropReason.SERVER_FULL); // before the RSA work, not after
         }
-        boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> established(from, accepted),
-                e -> {
-                    counters.handshakeFailed("v2");
-                    drops.drop(from, e instanceof Dropped f ? f.reason() : DropReason.BAD_PUBLIC_KEY);
-                });
+        beingAnswered.put(from, nonce);
+        boolean taken = offload.submit(() -> handshake.accept(datagram, offer), accepted -> {
+            beingAnswered.remove(from, nonce);
+            established(from, accepted);
+        }, e -> {
+            beingAnswered.remove(from, nonce);
+            counters.handshakeFailed("v2");
+            drops.drop(from, e instanceof Dropped f ? f.reason() : DropReason.BAD_PUBLIC_KEY);
+        });
         if (!taken) {
+            beingAnswered.remove(from, nonce);
             throw new Refused(DropReason.HANDSHAKE_RATE_LIMITED);
         }
     }

@@ -231,6 +231,37 @@ class V2RelayTest {
         assertThat(sessions.session(peer).name()).as("unproven: no name yet").isNull();
     }
 
+    /**
+     * A slow server (a loaded machine, a JVM just started): the client repeats its KeyOffer before the reply
+     * to the first is made. The repeat must not make a second session, which would replace the one whose
+     * reply the client takes, so that every record of the client's went to a session that no longer
+     * exists (seen in the container smoke test under CPU contention: "completed the handshake but sent
+     * nothing within 10 s").
+     */
+    @Test
+    void aKeyOfferRepeatedWhileItsReplyIsStillBeingMadeMakesOneSession() throws Exception {
+        PeerId peer = Peers.udp("10.0.0.3", 4);
+        ClientHandshake handshake = new ClientHandshake("carol", random);
+        relay.onDatagram(peer, handshake.hello());
+        byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(sent.size() - 1).datagram()));
+        fixture.offload.defer();
+        relay.onDatagram(peer, keyOffer);
+        relay.onDatagram(peer, keyOffer); // the client's retransmission: no reply yet
+        assertThat(fixture.offload.waiting()).as("handshakes being made").isEqualTo(1);
+        fixture.offload.finish();
+        List<byte[]> replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY)
+                .map(RelayFixture.Sent::datagram).toList();
+        assertThat(replies).hasSize(1);
+        assertThat(counters.droppedCount(DropReason.OUT_OF_STATE)).isEqualTo(1);
+
+        ClientHandshake.Established keys = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(replies.get(0)));
+        SecureChannel channel = new SecureChannel(SecureChannel.Role.CLIENT, keys.sessionId(), keys.secret(),
+                keys.transcriptHash(), TokenBucket.NO_LIMIT, TimeUnit.SECONDS.toNanos(10),
+                V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, clock.get());
+        relay.onDatagram(peer, channel.ping(clock.get()));
+        assertThat(sessions.session(peer).name()).as("the client's first record made it a member").isEqualTo("carol");
+    }
+
     @Test
     void anUnprovenSessionForgetsItsKeyReplyAfterTheHoldAndItsClientCanStillProveItself() throws Exception {
         SessionLimits d = SessionLimits.defaults();
