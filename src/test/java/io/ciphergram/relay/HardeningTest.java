@@ -4,6 +4,7 @@ import static io.ciphergram.relay.ClassicClient.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.ciphergram.crypto.IdentityKeyPair;
 import io.ciphergram.crypto.RsaKeys;
 import io.ciphergram.protocol.DropReason;
+import io.ciphergram.protocol.PeerId;
 import io.ciphergram.protocol.v2.ClientHandshake;
 import io.ciphergram.protocol.v2.V2Constants;
 import io.ciphergram.protocol.v2.V2Codec;
@@ -537,6 +539,19 @@ class HardeningTest {
         f.advance(Duration.ofSeconds(10));
         V2Client second = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
         assertThat(second.texts).contains("* you are carol2 (carol is taken); /help lists commands");
+        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
+    }
+
+    /** A gateway session ends with its connection: however silent, it is never taken for a lost one. */
+    @Test
+    void aSilentGatewayMemberIsNotContinuedFromAnotherAddress() throws Exception {
+        IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
+        f.relay.attach("ws", (to, datagram) -> f.sent.add(new RelayFixture.Sent(to, datagram)));
+        PeerId tab = PeerId.connection("ws", new InetSocketAddress(Peers.ip("10.0.0.3"), 40000), 1);
+        V2Client carol = new V2Client(f, tab).join("carol", carolsKey, 0, null);
+        f.advance(Duration.ofSeconds(60));
+        V2Client other = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
+        assertThat(other.texts).contains("* you are carol2 (carol is taken); /help lists commands");
         assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
     }
 
