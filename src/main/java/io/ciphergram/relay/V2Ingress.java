@@ -222,7 +222,7 @@ final class V2Ingress {
      * The member a new session with an identity is, at another UDP address: it holds the name the new one
      * asks for under the same identity, and has been silent for longer than a live client is (it sends at
      * least every keepalive, so {@link #LATE_NANOS} after that it is lost). That is a client that gave its
-     * port up (the console client does, after a try that got no answer) while the server still held its
+     * port up (the console client does, after a try that failed) while the server still held its
      * session. A live one is never taken: a second client of one identity gets the next free name, as
      * before. A gateway session ends with its connection, so it is never looked for.
      */
