@@ -535,33 +535,32 @@ class HardeningTest {
     @Test
     void aMemberHeardWithinItsKeepaliveKeepsItsNameFromTheSameIdentityElsewhere() throws Exception {
         IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
-        V2Client carol = v2("10.0.0.3", 1).join("carol", carolsKey, 0, null);
-        f.advance(Duration.ofSeconds(10));
-        V2Client second = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
-        assertThat(second.texts).contains("* you are carol2 (carol is taken); /help lists commands");
-        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
+        assertNotContinued(v2("10.0.0.3", 1), carolsKey, Duration.ofSeconds(10));
     }
 
     /** A gateway session ends with its connection: however silent, it is never taken for a lost one. */
     @Test
     void aSilentGatewayMemberIsNotContinuedFromAnotherAddress() throws Exception {
-        IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
         f.relay.attach("ws", (to, datagram) -> f.sent.add(new RelayFixture.Sent(to, datagram)));
         PeerId tab = PeerId.connection("ws", new InetSocketAddress(Peers.ip("10.0.0.3"), 40000), 1);
-        V2Client carol = new V2Client(f, tab).join("carol", carolsKey, 0, null);
-        f.advance(Duration.ofSeconds(60));
-        V2Client other = v2("10.0.0.3", 2).join("carol", carolsKey, 0, null);
-        assertThat(other.texts).contains("* you are carol2 (carol is taken); /help lists commands");
-        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
+        assertNotContinued(new V2Client(f, tab), IdentityKeyPair.generate(new SecureRandom()), Duration.ofSeconds(60));
     }
 
     /** Without an identity nothing says the new session is the silent member's client: it gets the next name. */
     @Test
     void withoutAnIdentityASilentMemberIsNotContinuedFromAnotherPort() throws Exception {
-        V2Client carol = v2("10.0.0.3", 1).join("carol");
-        f.advance(Duration.ofSeconds(60));
-        V2Client other = v2("10.0.0.3", 2).join("carol");
+        assertNotContinued(v2("10.0.0.3", 1), null, Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@code first} joins as carol with {@code key} (null: none) and is silent for {@code silent}; a new session
+     * with the same key from 10.0.0.3:2 gets the next name, and the first keeps hers.
+     */
+    private void assertNotContinued(V2Client first, IdentityKeyPair key, Duration silent) throws Exception {
+        first.join("carol", key, 0, null);
+        f.advance(silent);
+        V2Client other = v2("10.0.0.3", 2).join("carol", key, 0, null);
         assertThat(other.texts).contains("* you are carol2 (carol is taken); /help lists commands");
-        assertThat(f.sessions.session(carol.peer).name()).isEqualTo("carol");
+        assertThat(f.sessions.session(first.peer).name()).isEqualTo("carol");
     }
 }
