@@ -3,6 +3,7 @@ package io.ciphergram.relay;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.ciphergram.protocol.DropReason;
@@ -164,14 +165,16 @@ final class V2Ingress {
         long now = sessions.now();
         V2Frame.Limits limits = handshake.limits();
         Session predecessor = sessions.vacate(from);
-        if (!continues(predecessor, accepted)) {
+        boolean continuing = predecessor instanceof V2Session && predecessor.name() != null
+                && UserName.givenFor(predecessor.name(), accepted.requestedName());
+        if (!continuing) {
             V2Session lost = lostElsewhere(accepted, limits, now);
             if (lost != null) {
                 room.departed(predecessor); // whatever this address had is not the one continued
                 predecessor = sessions.vacate(lost.peer());
+                continuing = true;
             }
         }
-        boolean continuing = continues(predecessor, accepted);
         SessionRegistry.Place place = sessions.admit(from, !continuing);
         if (place == null) {
             counters.handshakeFailed("v2");
@@ -212,12 +215,6 @@ final class V2Ingress {
         }
     }
 
-    /** Whether a new session asking for {@code accepted}'s name would continue {@code predecessor}, a member under it. */
-    private static boolean continues(Session predecessor, ServerHandshake.Accepted accepted) {
-        return predecessor instanceof V2Session && predecessor.name() != null
-                && UserName.givenFor(predecessor.name(), accepted.requestedName());
-    }
-
     /**
      * The member a new session with an identity is, at another UDP address: it holds the name the new one
      * asks for under the same identity, and has been silent for longer than a live client is (it sends at
@@ -232,8 +229,7 @@ final class V2Ingress {
         }
         Session holder = sessions.byName(UserName.sanitize(accepted.requestedName()));
         if (!(holder instanceof V2Session member) || !PeerId.UDP.equals(member.peer().transport())
-                || member.identity() == null
-                || !Arrays.equals(member.identity().bytes(), accepted.identity().bytes())) {
+                || !accepted.identity().equals(member.identity())) {
             return null;
         }
         long silent = now - member.lastHeardNanos();
@@ -242,9 +238,7 @@ final class V2Ingress {
 
     /** A continuing session is the same participant only if it proves the same identity (or neither has one). */
     private static boolean sameIdentity(Session predecessor, V2Session successor) {
-        var before = predecessor.identity();
-        var now = successor.identity();
-        return before == null ? now == null : now != null && Arrays.equals(before.bytes(), now.bytes());
+        return Objects.equals(predecessor.identity(), successor.identity()); // constant time, no copies
     }
 
     /**

@@ -552,15 +552,28 @@ class HardeningTest {
         assertNotContinued(v2("10.0.0.3", 1), null, Duration.ofSeconds(60));
     }
 
+    /** Silent past its keepalive, but the new session proves another identity: the name is not its to continue. */
+    @Test
+    void aSilentMemberIsNotContinuedByAnotherIdentity() throws Exception {
+        IdentityKeyPair carolsKey = IdentityKeyPair.generate(new SecureRandom());
+        assertNotContinued(v2("10.0.0.3", 1), carolsKey, IdentityKeyPair.generate(new SecureRandom()),
+                Duration.ofSeconds(60), "* you are carol2 (carol belongs to another identity); /help lists commands");
+    }
+
+    private void assertNotContinued(V2Client first, IdentityKeyPair key, Duration silent) throws Exception {
+        assertNotContinued(first, key, key, silent, "* you are carol2 (carol is taken); /help lists commands");
+    }
+
     /**
      * {@code first} joins as carol with {@code key} (null: none) and is silent for {@code silent}; a new session
-     * with the same key from 10.0.0.3:2 gets the next name, and the first keeps hers.
+     * with {@code otherKey} from 10.0.0.3:2 is welcomed with {@code welcome} (the next name), and the first keeps hers.
      */
-    private void assertNotContinued(V2Client first, IdentityKeyPair key, Duration silent) throws Exception {
+    private void assertNotContinued(V2Client first, IdentityKeyPair key, IdentityKeyPair otherKey, Duration silent,
+            String welcome) throws Exception {
         first.join("carol", key, 0, null);
         f.advance(silent);
-        V2Client other = v2("10.0.0.3", 2).join("carol", key, 0, null);
-        assertThat(other.texts).contains("* you are carol2 (carol is taken); /help lists commands");
+        V2Client other = v2("10.0.0.3", 2).join("carol", otherKey, 0, null);
+        assertThat(other.texts).contains(welcome);
         assertThat(f.sessions.session(first.peer).name()).isEqualTo("carol");
     }
 }
