@@ -14,9 +14,7 @@ import io.ciphergram.cli.link.Link;
  * ({@code ciphergram-udp-receive}) that hands each datagram to the {@link Link.Receiver}. What UDP means
  * here is decided once: a datagram is sent or lost, and an ICMP "port unreachable" (which Linux reports on
  * the next send or receive of a connected socket) is treated as a loss, left to the profile's retries and
- * timeouts to judge. A v2 client keeps the socket for its first try after a lost session (a new session
- * from the same address replaces the old one on the server and keeps its name) and takes a new one after
- * a try that failed.
+ * timeouts to judge. Which socket a v2 client's next session uses is {@link V2Connection}'s choice.
  */
 final class DatagramLink implements Link {
 

@@ -657,8 +657,7 @@ public final class V2Connection implements ChatConnection {
 
     /**
      * Forgets the session's state. Over the gateway its connection goes too (the connection is the session);
-     * over UDP the socket stays unless {@code newSocket}: a new session from the same address replaces the
-     * old one on the server, which may not have noticed that it was lost, and keeps its name.
+     * over UDP the socket stays unless {@code newSocket} (the class doc says why).
      */
     private void dropSession(boolean newSocket) {
         if (channel != null) {

@@ -45,9 +45,20 @@ final class V2Client {
     }
 
     private V2Client join(ClientHandshake handshake) throws Exception {
+        offer(handshake);
+        return accept(handshake);
+    }
+
+    /** Hello, then the KeyOffer with the cookie the Retry brought: what reaches the handshake workers. */
+    V2Client offer(ClientHandshake handshake) throws Exception {
         fixture.relay.onDatagram(peer, handshake.hello());
         keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(last()));
         fixture.relay.onDatagram(peer, keyOffer);
+        return this;
+    }
+
+    /** Takes the last KeyReply the relay sent, and proves the keys with a first record, as our clients do. */
+    V2Client accept(ClientHandshake handshake) throws Exception {
         byte[] keyReply = fixture.sentTo(peer).stream().filter(d -> d[2] == V2Codec.KEY_REPLY)
                 .reduce((a, b) -> b).orElseThrow();
         ClientHandshake.Established e = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(keyReply));
