@@ -138,12 +138,9 @@ class ReconnectTest {
 
             published.down(); // podman stop: the container and its rule go
             killServer();
-            await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> published.wentNowhere() > 0);
-
+            awaitATryIntoNowhere(published);
             published.up(new InetSocketAddress("127.0.0.1", startServer(0))); // a new container, a new address
-            await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
-            assertThat(published.clientsSeen()).as("source ports the client used").isGreaterThanOrEqualTo(2);
+            awaitReconnectedFromANewPort(published);
             assertThat(stderr()).contains("reconnecting to 127.0.0.1:" + published.address().getPort() + " failed");
             assertThat(stdout()).doesNotContain("r3alice2");
             typing.close();
@@ -167,12 +164,9 @@ class ReconnectTest {
             bob.awaitLine("* r4alice joined");
 
             published.down();
-            await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> published.wentNowhere() > 0);
+            awaitATryIntoNowhere(published);
             published.up(new InetSocketAddress("127.0.0.1", port)); // the path works again
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
-            assertThat(published.clientsSeen()).as("source ports the client used").isGreaterThanOrEqualTo(2);
+            awaitReconnectedFromANewPort(published);
             assertThat(stdout()).doesNotContain("r4alice2");
             typing.write("back again\n");
             typing.flush();
@@ -181,6 +175,17 @@ class ReconnectTest {
             typing.close();
             assertThat(exit.get(20, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isZero();
         }
+    }
+
+    /** The client noticed the loss, and its first try (from its old port) went nowhere. */
+    private void awaitATryIntoNowhere(PublishedUdpPort published) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> stderr().contains("lost the server at 127.0.0.1:"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> published.wentNowhere() > 0);
+    }
+
+    private void awaitReconnectedFromANewPort(PublishedUdpPort published) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("* reconnected\n"));
+        assertThat(published.clientsSeen()).as("source ports the client used").isGreaterThanOrEqualTo(2);
     }
 
     @Test

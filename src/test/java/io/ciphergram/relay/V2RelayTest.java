@@ -77,9 +77,7 @@ class V2RelayTest {
 
         /** Hello, then the KeyOffer with the cookie: what reaches the handshake workers. */
         void offer(String name) throws Exception {
-            ClientHandshake handshake = new ClientHandshake(name, random);
-            relay.onDatagram(peer, handshake.hello());
-            relay.onDatagram(peer, handshake.onRetry((V2Frame.Retry) V2Codec.decode(client.last())));
+            client.offer(new ClientHandshake(name, random));
         }
 
         List<byte[]> say(String text) {
@@ -218,10 +216,7 @@ class V2RelayTest {
     @Test
     void aRepeatedKeyOfferGetsTheSameReplyAndKeepsTheSession() throws Exception {
         PeerId peer = Peers.udp("10.0.0.3", 3);
-        ClientHandshake handshake = new ClientHandshake("carol", random);
-        relay.onDatagram(peer, handshake.hello());
-        byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(sent.size() - 1).datagram()));
-        relay.onDatagram(peer, keyOffer);
+        byte[] keyOffer = new V2Client(fixture, peer).offer(new ClientHandshake("carol", random)).keyOffer;
         byte[] firstReply = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).findFirst().orElseThrow().datagram();
         relay.onDatagram(peer, keyOffer); // as if the KeyReply had been lost
         List<byte[]> replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY).map(RelayFixture.Sent::datagram).toList();
@@ -241,12 +236,11 @@ class V2RelayTest {
     @Test
     void aKeyOfferRepeatedWhileItsReplyIsStillBeingMadeMakesOneSession() throws Exception {
         PeerId peer = Peers.udp("10.0.0.3", 4);
+        V2Client carol = new V2Client(fixture, peer);
         ClientHandshake handshake = new ClientHandshake("carol", random);
-        relay.onDatagram(peer, handshake.hello());
-        byte[] keyOffer = handshake.onRetry((V2Frame.Retry) V2Codec.decode(sent.get(sent.size() - 1).datagram()));
         fixture.offload.defer();
-        relay.onDatagram(peer, keyOffer);
-        relay.onDatagram(peer, keyOffer); // the client's retransmission: no reply yet
+        carol.offer(handshake);
+        relay.onDatagram(peer, carol.keyOffer); // the client's retransmission: no reply yet
         assertThat(fixture.offload.waiting()).as("handshakes being made").isEqualTo(1);
         fixture.offload.finish();
         List<byte[]> replies = sent.stream().filter(s -> s.datagram()[2] == V2Codec.KEY_REPLY)
@@ -254,11 +248,7 @@ class V2RelayTest {
         assertThat(replies).hasSize(1);
         assertThat(counters.droppedCount(DropReason.OUT_OF_STATE)).isEqualTo(1);
 
-        ClientHandshake.Established keys = handshake.onKeyReply((V2Frame.KeyReply) V2Codec.decode(replies.get(0)));
-        SecureChannel channel = new SecureChannel(SecureChannel.Role.CLIENT, keys.sessionId(), keys.secret(),
-                keys.transcriptHash(), TokenBucket.NO_LIMIT, TimeUnit.SECONDS.toNanos(10),
-                V2Constants.REKEY_AFTER_MESSAGES, V2Constants.REKEY_AFTER_NANOS, clock.get());
-        relay.onDatagram(peer, channel.ping(clock.get()));
+        carol.accept(handshake);
         assertThat(sessions.session(peer).name()).as("the client's first record made it a member").isEqualTo("carol");
     }
 

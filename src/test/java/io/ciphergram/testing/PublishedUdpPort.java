@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -51,8 +50,6 @@ public final class PublishedUdpPort implements AutoCloseable {
     private final Set<SocketAddress> everSeen = new HashSet<>();
     private InetSocketAddress container;
     private final AtomicLong nowhere = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
-    private volatile boolean closed;
 
     private PublishedUdpPort(DatagramSocket published, InetSocketAddress container) {
         this.published = published;
@@ -75,13 +72,7 @@ public final class PublishedUdpPort implements AutoCloseable {
     /** The container stops: its rule and the flows to it go; datagrams from now on start flows to nowhere. */
     public synchronized void down() {
         container = null;
-        flows.values().removeIf(flow -> {
-            if (flow.toContainer != null) {
-                flow.toContainer.close();
-                return true;
-            }
-            return false;
-        });
+        flows.values().removeIf(Flow::forget);
     }
 
     /** A container (at a new address) is up: new flows go to it; flows already tracked keep their way. */
@@ -94,11 +85,6 @@ public final class PublishedUdpPort implements AutoCloseable {
         return nowhere.get();
     }
 
-    /** Datagrams from clients that reached a container. */
-    public long forwarded() {
-        return forwarded.get();
-    }
-
     /** The distinct client addresses (source ports) seen so far, in current flows or forgotten ones. */
     public synchronized int clientsSeen() {
         return everSeen.size();
@@ -107,7 +93,7 @@ public final class PublishedUdpPort implements AutoCloseable {
     private void receiveFromClients() {
         byte[] buffer = new byte[MAX_DATAGRAM];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        while (!closed) {
+        while (!published.isClosed()) {
             try {
                 packet.setLength(buffer.length);
                 published.receive(packet);
@@ -115,13 +101,10 @@ public final class PublishedUdpPort implements AutoCloseable {
                 if (toContainer == null) {
                     nowhere.incrementAndGet();
                 } else {
-                    toContainer.send(new DatagramPacket(Arrays.copyOf(buffer, packet.getLength()), packet.getLength()));
-                    forwarded.incrementAndGet();
+                    toContainer.send(new DatagramPacket(buffer, packet.getLength()));
                 }
             } catch (IOException e) {
-                if (published.isClosed()) {
-                    return;
-                }
+                // closed (the loop ends), or a send toward a container that went away: lost
             }
         }
     }
@@ -131,10 +114,7 @@ public final class PublishedUdpPort implements AutoCloseable {
         everSeen.add(client);
         Flow flow = flows.get(client);
         if (flow != null && now - flow.lastSeen > (flow.replied ? ASSURED_TIMEOUT_NANOS : UNREPLIED_TIMEOUT_NANOS)) {
-            flows.remove(client);
-            if (flow.toContainer != null) {
-                flow.toContainer.close();
-            }
+            flows.remove(client).forget();
             flow = null;
         }
         if (flow == null) {
@@ -167,7 +147,7 @@ public final class PublishedUdpPort implements AutoCloseable {
                         flow.replied = true;
                     }
                 }
-                published.send(new DatagramPacket(Arrays.copyOf(buffer, packet.getLength()), packet.getLength(), client));
+                published.send(new DatagramPacket(buffer, packet.getLength(), client));
             } catch (IOException e) {
                 // closed, or an ICMP error from a container that went away: the flow's datagrams are lost
             }
@@ -176,13 +156,8 @@ public final class PublishedUdpPort implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closed = true;
         published.close();
-        for (Flow flow : flows.values()) {
-            if (flow.toContainer != null) {
-                flow.toContainer.close();
-            }
-        }
+        flows.values().forEach(Flow::forget);
         flows.clear();
     }
 
@@ -194,6 +169,15 @@ public final class PublishedUdpPort implements AutoCloseable {
 
         Flow(DatagramSocket toContainer) {
             this.toContainer = toContainer;
+        }
+
+        /** Closes the way to the container, if it has one (its reply thread ends); says whether it had. */
+        boolean forget() {
+            if (toContainer == null) {
+                return false;
+            }
+            toContainer.close();
+            return true;
         }
     }
 }
